@@ -1,0 +1,51 @@
+# rowclone: PGXS build.
+#   make && sudo make install     build and install into the server pg_config names
+#   make demo                     sample schema and a tour of clone_row in a throwaway cluster
+#   make test                     install what is needed, build with -Werror, run every suite
+EXTENSION = rowclone
+MODULE_big = rowclone
+OBJS = \
+	src/rowclone.o \
+	src/catalog.o \
+	src/keys.o \
+	src/plan.o \
+	src/sqlgen.o \
+	src/execute.o
+DATA = sql/rowclone--0.1.sql
+
+# Every suite is optional: ":=" leaves a variable empty (so pgxs's ifdef skips
+# the suite) when there is nothing to run.
+REGRESS := $(patsubst sql/%.sql,%,$(sort $(filter-out sql/rowclone--%,$(wildcard sql/*.sql))))
+ISOLATION := $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test
+ifneq ($(wildcard test/t/*.pl),)
+TAP_TESTS = 1
+PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
+endif
+
+PG_CONFIG ?= pg_config
+
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+ifdef ROWCLONE_WERROR
+PG_CFLAGS += -Werror
+endif
+
+# `make test` and `make demo` install the server and its headers themselves, so
+# when they are the only goals, do not load PGXS (pg_config may not exist yet).
+ifeq ($(MAKECMDGOALS),)
+ROWCLONE_SCRIPTS_ONLY :=
+else
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo,$(MAKECMDGOALS)),,yes)
+endif
+
+ifndef ROWCLONE_SCRIPTS_ONLY
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+endif
+
+.PHONY: test demo
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh

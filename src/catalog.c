@@ -1,0 +1,402 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Table metadata for rowclone, read from the relcache and syscache
+ *	  (never through SQL, which a search_path could redirect), cached per
+ *	  backend and invalidated by a relcache callback.
+ *
+ * Owns: RowcloneTable entries, their memory, the invalidation callback,
+ * and the "retired" list of stale entries and plans that are freed once
+ * no clone is running in this backend.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "catalog.h"
+
+static HTAB *table_cache = NULL;
+static MemoryContext cache_cxt = NULL;
+static List *retired_contexts = NIL;	/* allocated in cache_cxt */
+static RowcloneInvalidateHook invalidate_hook = NULL;
+
+static void
+rowclone_relcache_callback(Datum arg, Oid relid)
+{
+	if (table_cache != NULL)
+	{
+		if (OidIsValid(relid))
+		{
+			RowcloneTable *entry = hash_search(table_cache, &relid, HASH_FIND, NULL);
+
+			if (entry != NULL)
+				entry->valid = false;
+		}
+		else
+		{
+			HASH_SEQ_STATUS status;
+			RowcloneTable *entry;
+
+			hash_seq_init(&status, table_cache);
+			while ((entry = hash_seq_search(&status)) != NULL)
+				entry->valid = false;
+		}
+	}
+	if (invalidate_hook != NULL)
+		invalidate_hook(relid);
+}
+
+/*
+ * Set up the cache and register the invalidation callback; called once per
+ * backend from _PG_init.
+ */
+void
+rowclone_catalog_init(void)
+{
+	HASHCTL		ctl;
+
+	cache_cxt = AllocSetContextCreate(TopMemoryContext, "rowclone cache",
+									  ALLOCSET_DEFAULT_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RowcloneTable);
+	ctl.hcxt = cache_cxt;
+	table_cache = hash_create("rowclone tables", 64, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	CacheRegisterRelcacheCallback(rowclone_relcache_callback, (Datum) 0);
+}
+
+void
+rowclone_catalog_set_invalidate_hook(RowcloneInvalidateHook hook)
+{
+	invalidate_hook = hook;
+}
+
+/*
+ * Queue a memory context for deletion once no clone is running.  Plans
+ * retire their contexts here too: a stale plan may still be executing
+ * further up the stack (a clone fired from a trigger of a clone).
+ */
+void
+rowclone_retire_context(MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+
+	retired_contexts = lappend(retired_contexts, cxt);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Free what was retired.  Only call this when no clone is running in the
+ * backend.  Reset callbacks registered on the contexts (see plan.c) free
+ * the SPI plans they own.
+ */
+void
+rowclone_release_retired(void)
+{
+	ListCell   *lc;
+
+	if (retired_contexts == NIL)
+		return;
+	foreach(lc, retired_contexts)
+		MemoryContextDelete((MemoryContext) lfirst(lc));
+	list_free(retired_contexts);
+	retired_contexts = NIL;
+}
+
+/*
+ * "schema"."type", quoted and qualified, so that generated SQL cannot be
+ * redirected by the caller's search_path.  No typmod: casts in generated
+ * SQL must not truncate, and assignment to the column applies its typmod.
+ */
+char *
+rowclone_qualified_type_name(Oid typid)
+{
+	HeapTuple	tup;
+	Form_pg_type typform;
+	char	   *result;
+
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	typform = (Form_pg_type) GETSTRUCT(tup);
+	result = quote_qualified_identifier(get_namespace_name(typform->typnamespace),
+										NameStr(typform->typname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+static void
+read_primary_key(RowcloneTable *table, Relation rel)
+{
+	Oid			pkoid = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	Form_pg_index index;
+	Datum		indclass_datum;
+	oidvector  *indclass;
+	bool		isnull;
+
+	table->npk = 0;
+	if (!OidIsValid(pkoid))
+		return;
+
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkoid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", pkoid);
+	index = (Form_pg_index) GETSTRUCT(tup);
+	indclass_datum = SysCacheGetAttr(INDEXRELID, tup, Anum_pg_index_indclass, &isnull);
+	Assert(!isnull);
+	indclass = (oidvector *) DatumGetPointer(indclass_datum);
+
+	table->npk = index->indnkeyatts;
+	for (int i = 0; i < table->npk; i++)
+	{
+		Oid			opclass = indclass->values[i];
+		Oid			opfamily = get_opclass_family(opclass);
+		Oid			opcintype = get_opclass_input_type(opclass);
+
+		table->pk_attnums[i] = index->indkey.values[i];
+		table->pk_opcintype[i] = opcintype;
+		table->pk_eqop[i] = get_opfamily_member(opfamily, opcintype, opcintype,
+												BTEqualStrategyNumber);
+		if (!OidIsValid(table->pk_eqop[i]))
+			elog(ERROR, "missing equality operator for primary key of relation %u",
+				 table->relid);
+	}
+	ReleaseSysCache(tup);
+}
+
+static bool
+fk_is_parent_link(RowcloneTable *table, RowcloneForeignKey *fk)
+{
+	if (fk->confrelid == table->relid || table->npk == 0 || fk->nkeys != table->npk)
+		return false;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		bool		found = false;
+
+		for (int j = 0; j < table->npk; j++)
+			if (fk->conkey[i] == table->pk_attnums[j])
+				found = true;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void
+read_foreign_keys(RowcloneTable *table, Relation rel)
+{
+	List	   *fklist = RelationGetFKeyList(rel);
+	ListCell   *lc;
+	int			n = 0;
+
+	table->fkeys = palloc0(sizeof(RowcloneForeignKey) * Max(list_length(fklist), 1));
+	foreach(lc, fklist)
+	{
+		ForeignKeyCacheInfo *info = (ForeignKeyCacheInfo *) lfirst(lc);
+		RowcloneForeignKey *fk = &table->fkeys[n++];
+		HeapTuple	tup;
+		Form_pg_constraint con;
+
+		fk->conoid = info->conoid;
+		fk->confrelid = info->confrelid;
+		fk->nkeys = info->nkeys;
+		memcpy(fk->conkey, info->conkey, sizeof(AttrNumber) * info->nkeys);
+		memcpy(fk->confkey, info->confkey, sizeof(AttrNumber) * info->nkeys);
+		memcpy(fk->pf_eq_oprs, info->conpfeqop, sizeof(Oid) * info->nkeys);
+
+		tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(info->conoid));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for constraint %u", info->conoid);
+		con = (Form_pg_constraint) GETSTRUCT(tup);
+		fk->conname = pstrdup(NameStr(con->conname));
+		fk->confdeltype = con->confdeltype;
+		ReleaseSysCache(tup);
+
+		fk->is_parent_link = fk_is_parent_link(table, fk);
+	}
+	table->nfkeys = n;
+}
+
+static void
+build_table_entry(RowcloneTable *table, Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			n = 0;
+
+	table->relkind = rel->rd_rel->relkind;
+	table->nspname = get_namespace_name(RelationGetNamespace(rel));
+	table->relname = pstrdup(RelationGetRelationName(rel));
+	table->sql_name = quote_qualified_identifier(table->nspname, table->relname);
+
+	read_primary_key(table, rel);
+
+	table->columns = palloc0(sizeof(RowcloneColumn) * Max(desc->natts, 1));
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(desc, i);
+		RowcloneColumn *col;
+
+		if (attr->attisdropped)
+			continue;
+		col = &table->columns[n++];
+		col->attnum = attr->attnum;
+		col->name = pstrdup(NameStr(attr->attname));
+		col->typid = attr->atttypid;
+		col->identity = attr->attidentity;
+		col->generated = attr->attgenerated;
+		col->has_default = attr->atthasdef;
+		col->pk_position = -1;
+		for (int k = 0; k < table->npk; k++)
+			if (table->pk_attnums[k] == attr->attnum)
+				col->pk_position = k;
+	}
+	table->ncolumns = n;
+
+	read_foreign_keys(table, rel);
+}
+
+/*
+ * Return the valid metadata of a table, building it if needed.
+ *
+ * Takes AccessShareLock on the table (kept until transaction end) before
+ * looking at the cache, so that pending invalidations are processed first.
+ * The result lives until the entry is invalidated and no clone runs.
+ */
+RowcloneTable *
+rowclone_table_get(Oid relid)
+{
+	RowcloneTable *entry;
+	RowcloneTable built;
+	MemoryContext cxt;
+	MemoryContext old;
+	Relation	rel;
+	bool		found;
+
+	LockRelationOid(relid, AccessShareLock);
+
+	entry = hash_search(table_cache, &relid, HASH_FIND, NULL);
+	if (entry != NULL && entry->valid)
+		return entry;
+
+	/* Build under the caller's context first: an error leaks nothing. */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone table",
+								ALLOCSET_SMALL_SIZES);
+	memset(&built, 0, sizeof(built));
+	built.relid = relid;
+	built.cxt = cxt;
+	old = MemoryContextSwitchTo(cxt);
+	rel = relation_open(relid, NoLock);
+	build_table_entry(&built, rel);
+	relation_close(rel, NoLock);
+	MemoryContextSwitchTo(old);
+	MemoryContextSetIdentifier(cxt, built.relname);
+	MemoryContextSetParent(cxt, cache_cxt);
+
+	entry = hash_search(table_cache, &relid, HASH_ENTER, &found);
+	if (found)
+		rowclone_retire_context(entry->cxt);
+	*entry = built;
+	entry->valid = true;
+	return entry;
+}
+
+/*
+ * Error unless rows of this table can be cloned at all: a plain or
+ * partitioned table with a primary key.
+ */
+void
+rowclone_check_cloneable(RowcloneTable *table)
+{
+	if (table->relkind != RELKIND_RELATION &&
+		table->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		const char *what;
+
+		switch (table->relkind)
+		{
+			case RELKIND_VIEW:
+				what = "a view";
+				break;
+			case RELKIND_MATVIEW:
+				what = "a materialized view";
+				break;
+			case RELKIND_SEQUENCE:
+				what = "a sequence";
+				break;
+			case RELKIND_FOREIGN_TABLE:
+				what = "a foreign table";
+				break;
+			case RELKIND_INDEX:
+			case RELKIND_PARTITIONED_INDEX:
+				what = "an index";
+				break;
+			case RELKIND_COMPOSITE_TYPE:
+				what = "a composite type";
+				break;
+			default:
+				what = "not a table";
+				break;
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot clone rows of \"%s\"", rowclone_display_name(table)),
+				 errdetail("\"%s\" is %s; only tables and partitioned tables can be cloned.",
+						   rowclone_display_name(table), what)));
+	}
+	if (table->npk == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has no primary key", rowclone_display_name(table)),
+				 errdetail("rowclone identifies source rows and their copies by primary key."),
+				 errhint("Add a primary key to the table.")));
+}
+
+/*
+ * The table's name for messages: bare when the search_path finds it,
+ * schema-qualified otherwise, as regclass prints it.
+ */
+char *
+rowclone_display_name(RowcloneTable *table)
+{
+	if (RelationIsVisible(table->relid))
+		return table->relname;
+	return psprintf("%s.%s", table->nspname, table->relname);
+}
+
+RowcloneColumn *
+rowclone_column_by_name(RowcloneTable *table, const char *name)
+{
+	for (int i = 0; i < table->ncolumns; i++)
+		if (strcmp(table->columns[i].name, name) == 0)
+			return &table->columns[i];
+	return NULL;
+}
+
+RowcloneColumn *
+rowclone_column_by_attnum(RowcloneTable *table, AttrNumber attnum)
+{
+	for (int i = 0; i < table->ncolumns; i++)
+		if (table->columns[i].attnum == attnum)
+			return &table->columns[i];
+	return NULL;
+}

@@ -1,0 +1,83 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.h
+ *	  Per-backend cache of what rowclone needs to know about a table.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_CATALOG_H
+#define ROWCLONE_CATALOG_H
+
+#include "postgres.h"
+#include "access/attnum.h"
+#include "pg_config_manual.h"
+#include "utils/palloc.h"
+
+typedef struct RowcloneColumn
+{
+	AttrNumber	attnum;
+	char	   *name;
+	Oid			typid;
+	char		identity;		/* pg_attribute.attidentity: '\0', 'a', 'd' */
+	char		generated;		/* pg_attribute.attgenerated: '\0' or 's' */
+	bool		has_default;
+	int			pk_position;	/* index into pk_attnums, or -1 */
+} RowcloneColumn;
+
+typedef struct RowcloneForeignKey
+{
+	Oid			conoid;
+	char	   *conname;
+	Oid			confrelid;		/* the referenced table */
+	int			nkeys;
+	AttrNumber	conkey[INDEX_MAX_KEYS]; /* referencing columns, ours */
+	AttrNumber	confkey[INDEX_MAX_KEYS];	/* referenced columns, theirs */
+	Oid			pf_eq_oprs[INDEX_MAX_KEYS]; /* ours = theirs operators */
+	char		confdeltype;	/* pg_constraint.confdeltype */
+	bool		refs_primary_key;	/* confkey is the referenced table's PK */
+	bool		is_parent_link; /* conkey is exactly our PK: "is-a" */
+} RowcloneForeignKey;
+
+/*
+ * Everything here lives in the entry's own memory context.  An entry is
+ * valid until a relcache invalidation of its table; a stale entry is kept
+ * alive (retired) until no clone is running, so pointers taken during one
+ * call stay usable for the rest of it.
+ */
+typedef struct RowcloneTable
+{
+	Oid			relid;			/* hash key: must be first */
+	bool		valid;
+	MemoryContext cxt;
+	char		relkind;
+	char	   *nspname;
+	char	   *relname;
+	char	   *sql_name;		/* "schema"."table", for generated SQL */
+	char	   *display_name;	/* as regclass prints it, for messages */
+	int			ncolumns;
+	RowcloneColumn *columns;	/* live columns in attnum order */
+	int			npk;			/* 0: no primary key */
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS];
+	Oid			pk_opcintype[INDEX_MAX_KEYS];
+	Oid			pk_eqop[INDEX_MAX_KEYS];	/* btree equality of the PK index */
+	int			nfkeys;
+	RowcloneForeignKey *fkeys;	/* foreign keys this table holds */
+} RowcloneTable;
+
+extern void rowclone_catalog_init(void);
+extern RowcloneTable *rowclone_table_get(Oid relid);
+extern void rowclone_check_cloneable(RowcloneTable *table);
+extern RowcloneColumn *rowclone_column_by_name(RowcloneTable *table,
+											   const char *name);
+extern RowcloneColumn *rowclone_column_by_attnum(RowcloneTable *table,
+												 AttrNumber attnum);
+extern char *rowclone_display_name(RowcloneTable *table);
+extern char *rowclone_qualified_type_name(Oid typid);
+extern void rowclone_retire_context(MemoryContext cxt);
+extern void rowclone_release_retired(void);
+
+/* Which relids a cached clone plan depends on is tracked in plan.c. */
+typedef void (*RowcloneInvalidateHook) (Oid relid);
+extern void rowclone_catalog_set_invalidate_hook(RowcloneInvalidateHook hook);
+
+#endif							/* ROWCLONE_CATALOG_H */

@@ -1,0 +1,168 @@
+/*-------------------------------------------------------------------------
+ *
+ * keys.c
+ *	  Turns the key argument of a clone call into typed parameters.
+ *
+ * A one-column key arrives in any type that casts to the key column (the
+ * cast itself is in the generated SQL).  A composite key arrives as jsonb,
+ * an object keyed by column name or an array in key order; its scalars are
+ * converted here with the column type's input function, as
+ * jsonb_populate_record would.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+
+#include "keys.h"
+
+static char *
+root_name(RowclonePlan *plan)
+{
+	return plan->steps[plan->nsteps - 1].display_name;
+}
+
+static char *
+scalar_text(RowclonePlan *plan, JsonbValue *v, int j)
+{
+	Oid			typid = plan->root_pk_types[j];
+
+	switch (v->type)
+	{
+		case jbvNull:
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("key value for column \"%s\" of table \"%s\" is null",
+							plan->root_pk_names[j], root_name(plan))));
+			break;
+		case jbvString:
+			return pnstrdup(v->val.string.val, v->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(v->val.numeric)));
+		case jbvBool:
+			return pstrdup(v->val.boolean ? "true" : "false");
+		default:
+			if (typid == JSONBOID || typid == JSONOID)
+				return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("key value for column \"%s\" of table \"%s\" must be a scalar",
+					plan->root_pk_names[j], root_name(plan))));
+	return NULL;
+}
+
+static void
+decode_jsonb_key(RowclonePlan *plan, Jsonb *jb, RowcloneKey *out)
+{
+	int			npk = plan->nkey_params;
+	bool		is_object = JB_ROOT_IS_OBJECT(jb);
+
+	if (JB_ROOT_IS_SCALAR(jb) || (!is_object && !JB_ROOT_IS_ARRAY(jb)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("jsonb key of table \"%s\" must be an object or an array",
+						root_name(plan)),
+				 errhint("Pass an object keyed by primary key column or an array in key order.")));
+
+	if ((int) JB_ROOT_COUNT(jb) != npk)
+	{
+		if (!is_object)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("key array has %d elements but the primary key of table \"%s\" has %d columns",
+							(int) JB_ROOT_COUNT(jb), root_name(plan), npk)));
+		if ((int) JB_ROOT_COUNT(jb) > npk)
+		{
+			JsonbIterator *it = JsonbIteratorInit(&jb->root);
+			JsonbValue	v;
+			JsonbIteratorToken tok;
+
+			while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			{
+				bool		known = false;
+
+				if (tok != WJB_KEY)
+					continue;
+				for (int j = 0; j < npk; j++)
+					if (strlen(plan->root_pk_names[j]) == v.val.string.len &&
+						memcmp(plan->root_pk_names[j], v.val.string.val, v.val.string.len) == 0)
+						known = true;
+				if (!known)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("key names column \"%s\", which is not in the primary key of table \"%s\"",
+									pnstrdup(v.val.string.val, v.val.string.len),
+									root_name(plan))));
+			}
+		}
+	}
+
+	out->nvalues = npk;
+	for (int j = 0; j < npk; j++)
+	{
+		const char *name = plan->root_pk_names[j];
+		JsonbValue *v;
+		Oid			typinput;
+		Oid			typioparam;
+
+		if (is_object)
+			v = getKeyJsonValueFromContainer(&jb->root, name, strlen(name), NULL);
+		else
+			v = getIthJsonbValueFromContainer(&jb->root, j);
+		if (v == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("key has no value for primary key column \"%s\" of table \"%s\"",
+							name, root_name(plan))));
+		out->text[j] = scalar_text(plan, v, j);
+		getTypeInputInfo(plan->root_pk_types[j], &typinput, &typioparam);
+		out->values[j] = OidInputFunctionCall(typinput, out->text[j], typioparam, -1);
+	}
+}
+
+/*
+ * Fill out with the key parameters of plan's statements.  Allocates in
+ * the current memory context.
+ */
+void
+rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
+{
+	if (plan->key_as_jsonb)
+		decode_jsonb_key(plan, DatumGetJsonbP(key), out);
+	else
+	{
+		Oid			typoutput;
+		bool		isvarlena;
+
+		out->nvalues = 1;
+		out->values[0] = key;
+		getTypeOutputInfo(plan->result_type, &typoutput, &isvarlena);
+		out->text[0] = OidOutputFunctionCall(typoutput, key);
+	}
+}
+
+/* "(a, b)=(1, 2)" for a step's key columns, as PostgreSQL prints keys. */
+char *
+rowclone_key_describe(RowcloneStep *step, RowcloneKey *key)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int j = 0; j < step->npk; j++)
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", step->pk_names[j]);
+	appendStringInfoString(&buf, ")=(");
+	for (int j = 0; j < step->npk; j++)
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[step->key_map[j]]);
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}

@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ *
+ * keys.h
+ *	  Decoding the caller's key argument into statement parameters.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_KEYS_H
+#define ROWCLONE_KEYS_H
+
+#include "postgres.h"
+
+#include "plan.h"
+
+/* The source key as parameters of the plan's statements. */
+typedef struct RowcloneKey
+{
+	int			nvalues;
+	Datum		values[INDEX_MAX_KEYS];
+	char	   *text[INDEX_MAX_KEYS];	/* for messages, in root PK order */
+} RowcloneKey;
+
+extern void rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out);
+extern char *rowclone_key_describe(RowcloneStep *step, RowcloneKey *key);
+
+#endif							/* ROWCLONE_KEYS_H */

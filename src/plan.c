@@ -1,0 +1,795 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.c
+ *	  Plans a clone: which tables get rows (the source table and its is-a
+ *	  parent chain), how each column of a copy gets its value, which
+ *	  references inside the copied set need fixing up, and the prepared
+ *	  statements that do it.  Plans are kept per backend, keyed by table,
+ *	  key type and the shape of the options, and dropped when any table
+ *	  they touch is invalidated.
+ *
+ * Every user-visible planning error (unknown column, a key that cannot be
+ * made fresh, ...) is raised here, before anything is written.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_coerce.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "compat.h"
+#include "plan.h"
+#include "sqlgen.h"
+
+static HTAB *plan_cache = NULL;
+static MemoryContext plan_cxt = NULL;
+
+/* A column named in overrides or reset, resolved. */
+typedef struct OptionColumn
+{
+	int			step;			/* index into the chain */
+	RowcloneColumn *column;
+} OptionColumn;
+
+/* Planning state for one call to build_plan; transient. */
+typedef struct PlanBuild
+{
+	RowcloneRequest *req;
+	RowclonePlan *plan;
+	int			nsteps;
+	RowcloneTable *tables[64];	/* chain: root first */
+	RowcloneForeignKey *links[64];	/* links[i]: tables[i] -> tables[i+1] */
+	OptionColumn  *overrides;		/* indexed by slot */
+	OptionColumn  *resets;
+	char	   *root_key_exprs[INDEX_MAX_KEYS];
+	Oid			root_key_types[INDEX_MAX_KEYS];
+} PlanBuild;
+
+#define MAX_CHAIN 64
+
+static void
+rowclone_plan_invalidate(Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RowclonePlan *plan;
+
+	if (plan_cache == NULL)
+		return;
+	hash_seq_init(&status, plan_cache);
+	while ((plan = hash_seq_search(&status)) != NULL)
+	{
+		if (!OidIsValid(relid))
+			plan->valid = false;
+		else
+			for (int i = 0; i < plan->nrelids; i++)
+				if (plan->relids[i] == relid)
+					plan->valid = false;
+	}
+}
+
+void
+rowclone_plan_init(void)
+{
+	HASHCTL		ctl;
+
+	plan_cxt = AllocSetContextCreate(TopMemoryContext, "rowclone plans",
+									 ALLOCSET_DEFAULT_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(RowclonePlanKey);
+	ctl.entrysize = sizeof(RowclonePlan);
+	ctl.hcxt = plan_cxt;
+	plan_cache = hash_create("rowclone plans", 64, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	rowclone_catalog_set_invalidate_hook(rowclone_plan_invalidate);
+}
+
+/*
+ * The SPI plans of one cached plan, freed by a reset callback when the
+ * plan's memory context is deleted.  Kept apart from RowclonePlan, whose
+ * hash slot is reused by the plan's successor.
+ */
+typedef struct KeptPlans
+{
+	MemoryContextCallback cb;
+	int			nplans;
+	SPIPlanPtr *plans;
+} KeptPlans;
+
+static void
+free_kept_plans(void *arg)
+{
+	KeptPlans  *kept = (KeptPlans *) arg;
+
+	for (int i = 0; i < kept->nplans; i++)
+		SPI_freeplan(kept->plans[i]);
+}
+
+static char *
+pk_column_list(RowcloneTable *table)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int j = 0; j < table->npk; j++)
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "",
+						 rowclone_column_by_attnum(table, table->pk_attnums[j])->name);
+	return buf.data;
+}
+
+/*
+ * The is-a link of a table: a foreign key whose columns are exactly its
+ * primary key and which references another table's primary key.
+ */
+static RowcloneForeignKey *
+find_parent_link(RowcloneTable *table, RowcloneTable **parent_out)
+{
+	RowcloneForeignKey *link = NULL;
+	RowcloneTable *parent = NULL;
+
+	for (int i = 0; i < table->nfkeys; i++)
+	{
+		RowcloneForeignKey *fk = &table->fkeys[i];
+		RowcloneTable *candidate;
+		bool		refs_pk = true;
+
+		if (!fk->is_parent_link)
+			continue;
+		candidate = rowclone_table_get(fk->confrelid);
+		if (candidate->npk != fk->nkeys)
+			continue;
+		for (int k = 0; k < fk->nkeys && refs_pk; k++)
+		{
+			bool		found = false;
+
+			for (int j = 0; j < candidate->npk; j++)
+				if (candidate->pk_attnums[j] == fk->confkey[k])
+					found = true;
+			refs_pk = found;
+		}
+		if (!refs_pk)
+			continue;
+		if (link != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("table \"%s\" has more than one parent table",
+							rowclone_display_name(table)),
+					 errdetail("Its primary key references both \"%s\" (constraint \"%s\") and \"%s\" (constraint \"%s\"); a copy cannot take the new key of two parent rows.",
+							   rowclone_display_name(parent), link->conname,
+							   rowclone_display_name(candidate), fk->conname)));
+		link = fk;
+		parent = candidate;
+	}
+	*parent_out = parent;
+	return link;
+}
+
+static int
+chain_index(PlanBuild *b, Oid relid)
+{
+	for (int i = 0; i < b->nsteps; i++)
+		if (b->tables[i]->relid == relid)
+			return i;
+	return -1;
+}
+
+/* Follow is-a links up from the root. */
+static void
+build_chain(PlanBuild *b, RowcloneTable *root)
+{
+	b->nsteps = 1;
+	b->tables[0] = root;
+	for (;;)
+	{
+		RowcloneTable *cur = b->tables[b->nsteps - 1];
+		RowcloneTable *parent;
+		RowcloneForeignKey *link = find_parent_link(cur, &parent);
+
+		b->links[b->nsteps - 1] = link;
+		if (link == NULL)
+			break;
+		if (chain_index(b, parent->relid) >= 0 || b->nsteps >= MAX_CHAIN)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("parent tables of \"%s\" form a cycle",
+							rowclone_display_name(root)),
+					 errdetail("Following primary keys that are foreign keys from \"%s\" leads back to \"%s\".",
+							   rowclone_display_name(cur), rowclone_display_name(parent))));
+		rowclone_check_cloneable(parent);
+		b->tables[b->nsteps++] = parent;
+	}
+}
+
+/*
+ * Resolve a column reference of overrides or reset: "col" (the root
+ * table), "table.col" or "schema.table.col", folded and quoted as in SQL.
+ */
+static OptionColumn
+resolve_column_ref(PlanBuild *b, const char *raw, const char *argname)
+{
+	List	   *names = rowclone_qualified_name_list(raw);
+	int			nnames = list_length(names);
+	const char *colname = strVal(llast(names));
+	OptionColumn	ref = {-1, NULL};
+
+	if (nnames == 1)
+		ref.step = 0;
+	else if (nnames <= 3)
+	{
+		const char *relname = strVal(list_nth(names, nnames - 2));
+		const char *nspname = nnames == 3 ? strVal(linitial(names)) : NULL;
+
+		for (int i = 0; i < b->nsteps; i++)
+		{
+			RowcloneTable *t = b->tables[i];
+
+			if (strcmp(t->relname, relname) != 0 ||
+				(nspname != NULL && strcmp(t->nspname, nspname) != 0))
+				continue;
+			if (ref.step >= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_AMBIGUOUS_ALIAS),
+						 errmsg("table reference \"%s\" in %s is ambiguous", relname, argname),
+						 errdetail("Tables \"%s.%s\" and \"%s.%s\" are both copied by this clone.",
+								   b->tables[ref.step]->nspname, relname, t->nspname, relname),
+						 errhint("Qualify the table name with its schema.")));
+			ref.step = i;
+		}
+		if (ref.step < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("table \"%s\" named in %s is not copied by this clone",
+							nspname ? psprintf("%s.%s", nspname, relname) : relname,
+							argname),
+					 errdetail("%s can name columns of \"%s\" and of the tables whose rows the clone copies.",
+							   argname, rowclone_display_name(b->tables[0]))));
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("improper column reference \"%s\" in %s (too many dotted names)",
+						raw, argname)));
+
+	ref.column = rowclone_column_by_name(b->tables[ref.step], colname);
+	if (ref.column == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of table \"%s\" does not exist",
+						colname, rowclone_display_name(b->tables[ref.step])),
+				 errdetail("The column is named in %s.", argname)));
+	return ref;
+}
+
+static void
+resolve_options(PlanBuild *b)
+{
+	RowcloneRequest *req = b->req;
+
+	b->overrides = palloc0(sizeof(OptionColumn) * Max(req->noverride_keys, 1));
+	b->resets = palloc0(sizeof(OptionColumn) * Max(req->nreset, 1));
+	for (int i = 0; i < req->noverride_keys; i++)
+	{
+		OptionColumn	ref = resolve_column_ref(b, req->override_keys[i], "overrides");
+
+		for (int k = 0; k < i; k++)
+			if (b->overrides[k].column == ref.column)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("column \"%s\" of table \"%s\" is named more than once in overrides",
+								ref.column->name,
+								rowclone_display_name(b->tables[ref.step]))));
+		if (ref.column->generated)
+			ereport(ERROR,
+					(errcode(ERRCODE_GENERATED_ALWAYS),
+					 errmsg("cannot override generated column \"%s\" of table \"%s\"",
+							ref.column->name, rowclone_display_name(b->tables[ref.step])),
+					 errdetail("Column \"%s\" is a generated column; copies compute it again.",
+							   ref.column->name)));
+		b->overrides[i] = ref;
+	}
+	for (int i = 0; i < req->nreset; i++)
+	{
+		OptionColumn	ref = resolve_column_ref(b, req->reset[i], "reset");
+
+		for (int k = 0; k < req->noverride_keys; k++)
+			if (b->overrides[k].column == ref.column)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column \"%s\" of table \"%s\" is named in both overrides and reset",
+								ref.column->name,
+								rowclone_display_name(b->tables[ref.step]))));
+		b->resets[i] = ref;
+	}
+}
+
+static int
+override_slot(PlanBuild *b, RowcloneColumn *col)
+{
+	for (int i = 0; i < b->req->noverride_keys; i++)
+		if (b->overrides[i].column == col)
+			return i;
+	return -1;
+}
+
+static bool
+is_reset(PlanBuild *b, RowcloneColumn *col)
+{
+	for (int i = 0; i < b->req->nreset; i++)
+		if (b->resets[i].column == col)
+			return true;
+	return false;
+}
+
+/*
+ * The SPEC's rules for what a copy gets, for each column of chain table
+ * ci; raises the "no fresh key" error.  Fills spec->sources and friends.
+ */
+static void
+plan_columns(PlanBuild *b, int ci, RowcloneInsertSpec *spec, int parent_param_base)
+{
+	RowcloneTable *table = b->tables[ci];
+	RowcloneForeignKey *link = b->links[ci];
+	RowcloneTable *parent = link ? b->tables[ci + 1] : NULL;
+	bool		fresh = false;
+
+	spec->sources = palloc0(sizeof(RowcloneColumnSource) * Max(table->ncolumns, 1));
+	spec->override_slot = palloc0(sizeof(int) * Max(table->ncolumns, 1));
+	spec->parent_param = palloc0(sizeof(int) * Max(table->ncolumns, 1));
+	spec->slots = palloc0(sizeof(int) * Max(b->req->noverride_keys, 1));
+	spec->slot_types = palloc0(sizeof(Oid) * Max(b->req->noverride_keys, 1));
+
+	for (int i = 0; i < table->ncolumns; i++)
+	{
+		RowcloneColumn *col = &table->columns[i];
+		int			slot = override_slot(b, col);
+		int			link_pos = -1;
+		RowcloneColumnSource src;
+
+		if (link != NULL)
+			for (int k = 0; k < link->nkeys; k++)
+				if (link->conkey[k] == col->attnum)
+					link_pos = k;
+
+		if (col->generated)
+			src = RC_COL_OMIT;
+		else if (slot >= 0)
+		{
+			src = RC_COL_OVERRIDE;
+			spec->override_slot[i] = slot;
+			spec->slots[spec->nslots] = slot;
+			spec->slot_types[spec->nslots++] = col->typid;
+		}
+		else if (is_reset(b, col))
+			src = RC_COL_OMIT;
+		else if (link_pos >= 0)
+		{
+			src = RC_COL_PARENT_KEY;
+			for (int j = 0; j < parent->npk; j++)
+				if (parent->pk_attnums[j] == link->confkey[link_pos])
+					spec->parent_param[i] = parent_param_base + j + 1;
+		}
+		else if (col->identity)
+			src = RC_COL_OMIT;
+		else if (col->pk_position >= 0 && col->has_default)
+			src = RC_COL_OMIT;
+		else
+			src = RC_COL_COPY;
+		spec->sources[i] = src;
+
+		if (col->pk_position >= 0 &&
+			(src == RC_COL_OVERRIDE || src == RC_COL_PARENT_KEY ||
+			 (src == RC_COL_OMIT && (col->identity || col->has_default))))
+			fresh = true;
+	}
+
+	if (!fresh)
+	{
+		RowcloneColumn *first = rowclone_column_by_attnum(table, table->pk_attnums[0]);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
+						rowclone_display_name(table)),
+				 table->npk == 1 ?
+				 errdetail("Primary key column \"%s\" has no default, is not an identity column and does not reference a copied row.",
+						   first->name) :
+				 errdetail("None of the primary key columns (%s) has a default, is an identity column or references a copied row.",
+						   pk_column_list(table)),
+				 errhint("Give a key column a default (an identity column or a sequence, for example), or pass a new key in overrides.")));
+	}
+}
+
+static bool
+fk_columns_plain(RowcloneInsertSpec *spec, RowcloneTable *table, RowcloneForeignKey *fk)
+{
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		for (int i = 0; i < table->ncolumns; i++)
+		{
+			RowcloneColumn *col = &table->columns[i];
+
+			if (col->attnum == fk->conkey[k] &&
+				(spec->sources[i] != RC_COL_COPY || col->pk_position >= 0))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool
+fk_refs_primary_key(RowcloneForeignKey *fk, RowcloneTable *target)
+{
+	if (fk->nkeys != target->npk)
+		return false;
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		bool		found = false;
+
+		for (int j = 0; j < target->npk; j++)
+			if (target->pk_attnums[j] == fk->confkey[k])
+				found = true;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Source-key expressions of chain table ci, in the order of its primary
+ * key.  The root's come from the call's key parameters; a parent's are its
+ * child's, carried through the is-a link's column pairs.
+ */
+static void
+key_exprs_for(PlanBuild *b, int ci, char **exprs, Oid *types, int *key_map)
+{
+	int			map[INDEX_MAX_KEYS];
+
+	for (int j = 0; j < b->tables[0]->npk; j++)
+		map[j] = j;
+	for (int c = 0; c < ci; c++)
+	{
+		RowcloneTable *child = b->tables[c];
+		RowcloneTable *parent = b->tables[c + 1];
+		RowcloneForeignKey *link = b->links[c];
+		int			next[INDEX_MAX_KEYS];
+
+		for (int j = 0; j < parent->npk; j++)
+			for (int k = 0; k < link->nkeys; k++)
+				if (link->confkey[k] == parent->pk_attnums[j])
+					next[j] = map[rowclone_column_by_attnum(child, link->conkey[k])->pk_position];
+		memcpy(map, next, sizeof(map));
+	}
+	for (int j = 0; j < b->tables[ci]->npk; j++)
+	{
+		exprs[j] = b->root_key_exprs[map[j]];
+		types[j] = b->root_key_types[map[j]];
+		key_map[j] = map[j];
+	}
+}
+
+static void
+check_key_type(PlanBuild *b, RowcloneTable *root)
+{
+	RowclonePlan *plan = b->plan;
+	Oid			keytype = b->req->keytype;
+	RowcloneColumn *pkcol = rowclone_column_by_attnum(root, root->pk_attnums[0]);
+
+	plan->key_as_jsonb = (keytype == JSONBOID &&
+						  !(root->npk == 1 && pkcol->typid == JSONBOID));
+	if (plan->key_as_jsonb)
+	{
+		plan->result_type = JSONBOID;
+		plan->nkey_params = root->npk;
+		for (int j = 0; j < root->npk; j++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(root, root->pk_attnums[j]);
+
+			plan->key_param_types[j] = col->typid;
+			b->root_key_exprs[j] = psprintf("$%d", j + 1);
+			b->root_key_types[j] = col->typid;
+		}
+		return;
+	}
+
+	if (root->npk > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("table \"%s\" has a composite primary key (%s)",
+						rowclone_display_name(root), pk_column_list(root)),
+				 errdetail("A key of type %s names one column.", format_type_be(keytype)),
+				 errhint("Pass the key as a jsonb object keyed by column name, or as a jsonb array in key order.")));
+
+	if (!can_coerce_type(1, &keytype, &pkcol->typid, COERCION_EXPLICIT) ||
+		!can_coerce_type(1, &pkcol->typid, &keytype, COERCION_EXPLICIT))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key of type %s does not match primary key column \"%s\" of table \"%s\"",
+						format_type_be(keytype), pkcol->name, rowclone_display_name(root)),
+				 errdetail("Column \"%s\" is of type %s, and there is no cast between the two types.",
+						   pkcol->name, format_type_be(pkcol->typid)),
+				 errhint("Pass the key as %s, or as text.", format_type_be(pkcol->typid))));
+
+	plan->result_type = keytype;
+	plan->nkey_params = 1;
+	plan->key_param_types[0] = keytype;
+	b->root_key_types[0] = pkcol->typid;
+	b->root_key_exprs[0] = keytype == pkcol->typid ? "$1" :
+		psprintf("CAST($1 AS %s)", rowclone_qualified_type_name(pkcol->typid));
+}
+
+static char *
+result_expr(PlanBuild *b, RowcloneTable *root)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (b->plan->key_as_jsonb)
+	{
+		appendStringInfoString(&buf, "pg_catalog.jsonb_build_object(");
+		for (int j = 0; j < root->npk; j++)
+		{
+			const char *name = rowclone_column_by_attnum(root, root->pk_attnums[j])->name;
+
+			appendStringInfo(&buf, "%s%s, t.%s", j > 0 ? ", " : "",
+							 quote_literal_cstr(name), quote_identifier(name));
+		}
+		appendStringInfoChar(&buf, ')');
+	}
+	else
+	{
+		RowcloneColumn *pkcol = rowclone_column_by_attnum(root, root->pk_attnums[0]);
+
+		appendStringInfo(&buf, "CAST(t.%s AS %s)", quote_identifier(pkcol->name),
+						 rowclone_qualified_type_name(b->req->keytype));
+	}
+	return buf.data;
+}
+
+static SPIPlanPtr
+prepare(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",
+			 SPI_result_code_string(SPI_result), sql);
+	return plan;
+}
+
+/*
+ * Build the steps: one per chain table, parents first.  Runs in the plan's
+ * memory context, inside SPI.
+ */
+static void
+build_steps(PlanBuild *b)
+{
+	RowclonePlan *plan = b->plan;
+	int			n = b->nsteps;
+	int			common = plan->nkey_params + (plan->noverrides > 0 ? 1 : 0);
+
+	plan->nsteps = n;
+	plan->steps = palloc0(sizeof(RowcloneStep) * n);
+	for (int s = 0; s < n; s++)
+	{
+		int			ci = n - 1 - s; /* chain index: root is 0 */
+		RowcloneTable *table = b->tables[ci];
+		RowcloneStep *step = &plan->steps[s];
+		RowcloneInsertSpec spec;
+		Oid			argtypes[2 * INDEX_MAX_KEYS + 1];
+		int			flag_col;
+		List	   *fixups = NIL;
+		ListCell   *lc;
+
+		memset(&spec, 0, sizeof(spec));
+		spec.table = table;
+		spec.override_param = plan->noverrides > 0 ? plan->nkey_params + 1 : 0;
+
+		step->relid = table->relid;
+		step->display_name = pstrdup(rowclone_display_name(table));
+		step->npk = table->npk;
+		step->pk_names = palloc(sizeof(char *) * table->npk);
+		for (int j = 0; j < table->npk; j++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
+
+			step->pk_names[j] = pstrdup(col->name);
+			step->pk_types[j] = col->typid;
+		}
+		key_exprs_for(b, ci, spec.key_exprs, spec.key_expr_types, step->key_map);
+
+		memcpy(argtypes, plan->key_param_types, sizeof(Oid) * plan->nkey_params);
+		if (plan->noverrides > 0)
+			argtypes[plan->nkey_params] = JSONBOID;
+		step->nparams = common;
+		step->parent_step = -1;
+		if (b->links[ci] != NULL)
+		{
+			RowcloneTable *parent = b->tables[ci + 1];
+
+			step->parent_step = s - 1;
+			for (int j = 0; j < parent->npk; j++)
+				argtypes[step->nparams++] =
+					rowclone_column_by_attnum(parent, parent->pk_attnums[j])->typid;
+		}
+		plan_columns(b, ci, &spec, common);
+
+		flag_col = table->npk + 1;
+		if (ci == 0)
+		{
+			spec.result_expr = result_expr(b, table);
+			step->result_column = flag_col++;
+		}
+
+		/* References to copied rows that only a later UPDATE can set. */
+		for (int f = 0; f < table->nfkeys; f++)
+		{
+			RowcloneForeignKey *fk = &table->fkeys[f];
+			int			target_ci = chain_index(b, fk->confrelid);
+			RowcloneTable *target;
+			RowcloneFixup *fixup;
+			char	   *texprs[INDEX_MAX_KEYS];
+			Oid			ttypes[INDEX_MAX_KEYS];
+			int			tmap[INDEX_MAX_KEYS];
+
+			if (fk == b->links[ci] || target_ci < 0)
+				continue;
+			target = b->tables[target_ci];
+			if (!fk_refs_primary_key(fk, target) || !fk_columns_plain(&spec, table, fk))
+				continue;
+			key_exprs_for(b, target_ci, texprs, ttypes, tmap);
+			spec.flag_exprs = lappend(spec.flag_exprs,
+									  rowclone_sql_fk_flag(table, fk, target, texprs, ttypes));
+			fixup = palloc0(sizeof(RowcloneFixup));
+			fixup->target_step = n - 1 - target_ci;
+			fixup->flag_column = flag_col++;
+			fixup->conname = pstrdup(fk->conname);
+			{
+				Oid			ftypes[2 * INDEX_MAX_KEYS];
+
+				for (int j = 0; j < target->npk; j++)
+					ftypes[j] = rowclone_column_by_attnum(target, target->pk_attnums[j])->typid;
+				for (int j = 0; j < table->npk; j++)
+					ftypes[target->npk + j] = step->pk_types[j];
+				fixup->update_plan = prepare(rowclone_sql_fixup(table, fk, target),
+											 target->npk + table->npk, ftypes);
+			}
+			fixups = lappend(fixups, fixup);
+		}
+		step->nfixups = list_length(fixups);
+		step->fixups = palloc0(sizeof(RowcloneFixup) * Max(step->nfixups, 1));
+		foreach(lc, fixups)
+			step->fixups[foreach_current_index(lc)] = *(RowcloneFixup *) lfirst(lc);
+
+		step->insert_sql = rowclone_sql_insert(&spec);
+		step->insert_plan = prepare(step->insert_sql, step->nparams, argtypes);
+	}
+}
+
+static RowclonePlan *
+build_plan(RowcloneRequest *req, RowclonePlan *plan)
+{
+	PlanBuild	b;
+	RowcloneTable *root;
+	MemoryContext old = MemoryContextSwitchTo(plan->cxt);
+
+	memset(&b, 0, sizeof(b));
+	b.req = req;
+	b.plan = plan;
+	plan->signature = pstrdup(req->signature);
+
+	root = rowclone_table_get(req->relid);
+	rowclone_check_cloneable(root);
+	if (req->cascade)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cascade is not supported yet"),
+				 errhint("Clone without cascade, or clone the child rows with further calls.")));
+
+	check_key_type(&b, root);
+	build_chain(&b, root);
+	resolve_options(&b);
+
+	plan->root_pk_names = palloc(sizeof(char *) * root->npk);
+	for (int j = 0; j < root->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(root, root->pk_attnums[j]);
+
+		plan->root_pk_names[j] = pstrdup(col->name);
+		plan->root_pk_types[j] = col->typid;
+	}
+	plan->noverrides = req->noverride_keys;
+	plan->override_keys = palloc(sizeof(char *) * Max(req->noverride_keys, 1));
+	for (int i = 0; i < req->noverride_keys; i++)
+		plan->override_keys[i] = pstrdup(req->override_keys[i]);
+
+	build_steps(&b);
+
+	plan->nrelids = b.nsteps;
+	plan->relids = palloc(sizeof(Oid) * b.nsteps);
+	for (int i = 0; i < b.nsteps; i++)
+		plan->relids[i] = b.tables[i]->relid;
+
+	MemoryContextSwitchTo(old);
+	return plan;
+}
+
+static void
+keep_plans(RowclonePlan *plan)
+{
+	KeptPlans  *kept = MemoryContextAllocZero(plan->cxt, sizeof(KeptPlans));
+	int			n = 0;
+
+	for (int s = 0; s < plan->nsteps; s++)
+		n += 1 + plan->steps[s].nfixups;
+	kept->plans = MemoryContextAlloc(plan->cxt, sizeof(SPIPlanPtr) * n);
+	for (int s = 0; s < plan->nsteps; s++)
+	{
+		RowcloneStep *step = &plan->steps[s];
+
+		SPI_keepplan(step->insert_plan);
+		kept->plans[kept->nplans++] = step->insert_plan;
+		for (int f = 0; f < step->nfixups; f++)
+		{
+			SPI_keepplan(step->fixups[f].update_plan);
+			kept->plans[kept->nplans++] = step->fixups[f].update_plan;
+		}
+	}
+	kept->cb.func = free_kept_plans;
+	kept->cb.arg = kept;
+	MemoryContextRegisterResetCallback(plan->cxt, &kept->cb);
+}
+
+/*
+ * The plan for a request: cached if still valid, else built, prepared and
+ * cached.  Call inside SPI_connect, with the root table locked.  Locks
+ * every other table of the plan (RowExclusiveLock, as the INSERTs will)
+ * before trusting a cached plan.
+ */
+RowclonePlan *
+rowclone_plan_get(RowcloneRequest *req)
+{
+	RowclonePlanKey key;
+	RowclonePlan *entry;
+	RowclonePlan built;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = req->relid;
+	key.keytype = req->keytype;
+	key.signature_hash = string_hash(req->signature, strlen(req->signature) + 1);
+
+	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
+	if (entry != NULL && entry->valid && strcmp(entry->signature, req->signature) == 0)
+	{
+		for (int i = 1; i < entry->nrelids; i++)
+			LockRelationOid(entry->relids[i], RowExclusiveLock);
+		if (entry->valid)
+			return entry;
+	}
+
+	memset(&built, 0, sizeof(built));
+	built.key = key;
+	built.cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone plan",
+									  ALLOCSET_SMALL_SIZES);
+	build_plan(req, &built);
+	for (int i = 1; i < built.nrelids; i++)
+		LockRelationOid(built.relids[i], RowExclusiveLock);
+
+	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
+	if (found)
+		rowclone_retire_context(entry->cxt);
+	*entry = built;
+	MemoryContextSetParent(entry->cxt, plan_cxt);
+	keep_plans(entry);
+	entry->valid = true;
+	return entry;
+}

@@ -1,0 +1,106 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.h
+ *	  A clone request and the cached plan that carries it out.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_PLAN_H
+#define ROWCLONE_PLAN_H
+
+#include "postgres.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
+
+#include "catalog.h"
+
+/* What a call asks for, decoded from its arguments (rowclone.c). */
+typedef struct RowcloneRequest
+{
+	Oid			relid;
+	Oid			keytype;		/* type of the key argument */
+	Jsonb	   *overrides;		/* NULL: none */
+	bool		cascade;
+	int32		max_depth;		/* -1: no limit */
+	int			noverride_keys;
+	char	  **override_keys;	/* raw keys of overrides, in jsonb order */
+	int			nreset;
+	char	  **reset;			/* raw column references of reset */
+	int			nskip;
+	Oid		   *skip;
+	char	   *signature;		/* all of the above that shapes the plan */
+} RowcloneRequest;
+
+/* How one column of a copy gets its value. */
+typedef enum RowcloneColumnSource
+{
+	RC_COL_COPY,				/* copied as it is */
+	RC_COL_OMIT,				/* left out: default, identity, generated */
+	RC_COL_OVERRIDE,			/* value from overrides */
+	RC_COL_PARENT_KEY			/* the new key of the is-a parent's copy */
+} RowcloneColumnSource;
+
+/*
+ * A reference from a copied row to another copied row (or to itself) that
+ * can only be pointed at the copy after both exist.  The step's INSERT
+ * returns a flag saying whether the source row referenced the other
+ * source row; only then does the UPDATE run.
+ */
+typedef struct RowcloneFixup
+{
+	int			target_step;	/* the step whose copy is referenced */
+	int			flag_column;	/* 1-based column of the INSERT's RETURNING */
+	SPIPlanPtr	update_plan;	/* $target new key..., $own new key... */
+	char	   *conname;
+} RowcloneFixup;
+
+/* One table's share of a clone: one INSERT ... SELECT, then fix-ups. */
+typedef struct RowcloneStep
+{
+	Oid			relid;
+	char	   *display_name;
+	int			npk;
+	char	  **pk_names;
+	Oid			pk_types[INDEX_MAX_KEYS];
+	int			key_map[INDEX_MAX_KEYS];	/* root key column of each PK column */
+	int			parent_step;	/* step whose new key is ours, or -1 */
+	int			nparams;
+	SPIPlanPtr	insert_plan;	/* RETURNING new PK..., [result], flags... */
+	int			result_column;	/* root only: column of the caller's result */
+	int			nfixups;
+	RowcloneFixup *fixups;
+	char	   *insert_sql;
+} RowcloneStep;
+
+typedef struct RowclonePlanKey
+{
+	Oid			relid;
+	Oid			keytype;
+	uint32		signature_hash;
+} RowclonePlanKey;
+
+typedef struct RowclonePlan
+{
+	RowclonePlanKey key;		/* hash key: must be first */
+	char	   *signature;
+	bool		valid;
+	MemoryContext cxt;
+	bool		key_as_jsonb;	/* key passed and returned as a jsonb object */
+	Oid			result_type;
+	int			nkey_params;	/* 1, or the root's PK width for jsonb keys */
+	Oid			key_param_types[INDEX_MAX_KEYS];
+	char	  **root_pk_names;
+	Oid			root_pk_types[INDEX_MAX_KEYS];
+	int			noverrides;		/* jsonb parameter follows the key params */
+	char	  **override_keys;	/* raw key of override i, in "i" order */
+	int			nsteps;
+	RowcloneStep *steps;		/* parents first, the root last */
+	int			nrelids;
+	Oid		   *relids;			/* every table the plan depends on */
+} RowclonePlan;
+
+extern void rowclone_plan_init(void);
+extern RowclonePlan *rowclone_plan_get(RowcloneRequest *req);
+
+#endif							/* ROWCLONE_PLAN_H */

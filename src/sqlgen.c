@@ -1,0 +1,202 @@
+/*-------------------------------------------------------------------------
+ *
+ * sqlgen.c
+ *	  Builds the SQL text of clone statements.
+ *
+ * Every identifier is quoted, every table and type schema-qualified and
+ * every operator written OPERATOR(schema.op) (generate_operator_clause,
+ * as ri_triggers.c does), so the caller's search_path cannot redirect
+ * anything.  Values only ever travel as $n parameters; column defaults
+ * never appear as text (columns that take them are left out of the
+ * INSERT so the stored default fires).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "sqlgen.h"
+
+/* FROM ONLY for plain tables (skip inheritance children); partitioned
+ * tables must be read through their partitions. */
+const char *
+rowclone_only(RowcloneTable *table)
+{
+	return table->relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ";
+}
+
+static char *
+column_ref(const char *alias, const char *colname)
+{
+	return psprintf("%s.%s", alias, quote_identifier(colname));
+}
+
+static void
+append_key_match(StringInfo buf, RowcloneTable *table, const char *alias,
+				 char **exprs, Oid *expr_types)
+{
+	for (int j = 0; j < table->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
+
+		if (j > 0)
+			appendStringInfoString(buf, " AND ");
+		generate_operator_clause(buf,
+								 column_ref(alias, col->name), col->typid,
+								 table->pk_eqop[j],
+								 exprs[j], expr_types[j]);
+	}
+}
+
+/*
+ * INSERT INTO t (cols) SELECT exprs FROM ONLY t AS s [CROSS JOIN overrides]
+ * WHERE s.pk = key RETURNING t.pk..., [result], [flags].
+ */
+char *
+rowclone_sql_insert(RowcloneInsertSpec *spec)
+{
+	RowcloneTable *table = spec->table;
+	StringInfoData targets;
+	StringInfoData exprs;
+	StringInfoData sql;
+	bool		overriding = false;
+	bool		first = true;
+	ListCell   *lc;
+
+	initStringInfo(&targets);
+	initStringInfo(&exprs);
+	for (int i = 0; i < table->ncolumns; i++)
+	{
+		RowcloneColumn *col = &table->columns[i];
+
+		if (spec->sources[i] == RC_COL_OMIT)
+			continue;
+		if (!first)
+		{
+			appendStringInfoString(&targets, ", ");
+			appendStringInfoString(&exprs, ", ");
+		}
+		first = false;
+		appendStringInfoString(&targets, quote_identifier(col->name));
+		switch (spec->sources[i])
+		{
+			case RC_COL_COPY:
+				appendStringInfoString(&exprs, column_ref("s", col->name));
+				break;
+			case RC_COL_OVERRIDE:
+				appendStringInfo(&exprs, "o.\"%d\"", spec->override_slot[i]);
+				break;
+			case RC_COL_PARENT_KEY:
+				appendStringInfo(&exprs, "$%d", spec->parent_param[i]);
+				break;
+			case RC_COL_OMIT:
+				break;
+		}
+		if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+			overriding = true;
+	}
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM %s%s AS s",
+					 table->sql_name, targets.data,
+					 overriding ? " OVERRIDING SYSTEM VALUE" : "",
+					 exprs.data, rowclone_only(table), table->sql_name);
+	if (spec->nslots > 0)
+	{
+		appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(",
+						 spec->override_param);
+		for (int k = 0; k < spec->nslots; k++)
+			appendStringInfo(&sql, "%s\"%d\" %s", k > 0 ? ", " : "", spec->slots[k],
+							 rowclone_qualified_type_name(spec->slot_types[k]));
+		appendStringInfoChar(&sql, ')');
+	}
+	appendStringInfoString(&sql, " WHERE ");
+	append_key_match(&sql, table, "s", spec->key_exprs, spec->key_expr_types);
+
+	appendStringInfoString(&sql, " RETURNING ");
+	for (int j = 0; j < table->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
+
+		appendStringInfo(&sql, "%s%s", j > 0 ? ", " : "", column_ref("t", col->name));
+	}
+	if (spec->result_expr != NULL)
+		appendStringInfo(&sql, ", %s", spec->result_expr);
+	foreach(lc, spec->flag_exprs)
+		appendStringInfo(&sql, ", (%s)", (char *) lfirst(lc));
+
+	return sql.data;
+}
+
+/*
+ * Boolean expression, in the INSERT's RETURNING, saying whether the new row
+ * (a copy, so it still holds the source's values) references the source
+ * row of the target step through fk.
+ */
+char *
+rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
+					 RowcloneTable *target, char **target_key_exprs,
+					 Oid *target_key_types)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[i]);
+		int			p = -1;
+
+		for (int j = 0; j < target->npk; j++)
+			if (target->pk_attnums[j] == fk->confkey[i])
+				p = j;
+		Assert(p >= 0);
+		if (i > 0)
+			appendStringInfoString(&buf, " AND ");
+		/* conpfeqop compares referenced (left) with referencing (right). */
+		generate_operator_clause(&buf,
+								 target_key_exprs[p], target_key_types[p],
+								 fk->pf_eq_oprs[i],
+								 column_ref("t", col->name), col->typid);
+	}
+	return buf.data;
+}
+
+/*
+ * UPDATE ONLY t SET fk columns = $target new key WHERE t.pk = $own new key.
+ * Parameters: the target's new key ($1..), then the row's own ($n+1..).
+ */
+char *
+rowclone_sql_fixup(RowcloneTable *table, RowcloneForeignKey *fk,
+				   RowcloneTable *target)
+{
+	StringInfoData sql;
+	char	   *own[INDEX_MAX_KEYS];
+	Oid			own_types[INDEX_MAX_KEYS];
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[i]);
+		int			p = -1;
+
+		for (int j = 0; j < target->npk; j++)
+			if (target->pk_attnums[j] == fk->confkey[i])
+				p = j;
+		Assert(p >= 0);
+		appendStringInfo(&sql, "%s%s = $%d", i > 0 ? ", " : "",
+						 quote_identifier(col->name), p + 1);
+	}
+	for (int j = 0; j < table->npk; j++)
+	{
+		own[j] = psprintf("$%d", target->npk + j + 1);
+		own_types[j] = rowclone_column_by_attnum(table, table->pk_attnums[j])->typid;
+	}
+	appendStringInfoString(&sql, " WHERE ");
+	append_key_match(&sql, table, "t", own, own_types);
+	return sql.data;
+}
