@@ -78,8 +78,10 @@ decode_jsonb_key(RowclonePlan *plan, Jsonb *jb, RowcloneKey *out)
 		if (!is_object)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("key array has %d elements but the primary key of table \"%s\" has %d columns",
-							(int) JB_ROOT_COUNT(jb), root_name(plan), npk)));
+					 errmsg_plural("key array has %d element but the primary key of table \"%s\" has %d columns",
+								   "key array has %d elements but the primary key of table \"%s\" has %d columns",
+								   (int) JB_ROOT_COUNT(jb),
+								   (int) JB_ROOT_COUNT(jb), root_name(plan), npk)));
 		if ((int) JB_ROOT_COUNT(jb) > npk)
 		{
 			JsonbIterator *it = JsonbIteratorInit(&jb->root);

@@ -554,10 +554,17 @@ result_expr(PlanBuild *b, RowcloneTable *root)
 	return buf.data;
 }
 
+/*
+ * SPI_prepare, keeping the caller's memory context: SPI returns to its own
+ * procedure context, which SPI_finish frees.
+ */
 static SPIPlanPtr
 prepare(const char *sql, int nargs, Oid *argtypes)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	MemoryContextSwitchTo(cxt);
 
 	if (plan == NULL)
 		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",

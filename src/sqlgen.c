@@ -101,8 +101,10 @@ rowclone_sql_insert(RowcloneInsertSpec *spec)
 	}
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM %s%s AS s",
-					 table->sql_name, targets.data,
+	/* With no column to set, a zero-column SELECT gives every column its default. */
+	appendStringInfo(&sql, "INSERT INTO %s AS t %s%s%s%s SELECT %s FROM %s%s AS s",
+					 table->sql_name,
+					 first ? "" : "(", targets.data, first ? "" : ")",
 					 overriding ? " OVERRIDING SYSTEM VALUE" : "",
 					 exprs.data, rowclone_only(table), table->sql_name);
 	if (spec->nslots > 0)
