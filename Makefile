@@ -14,8 +14,10 @@ OBJS = \
 DATA = sql/rowclone--0.1.sql
 
 # Every suite is optional: ":=" leaves a variable empty (so pgxs's ifdef skips
-# the suite) when there is nothing to run.
-REGRESS := $(patsubst sql/%.sql,%,$(sort $(filter-out sql/rowclone--%,$(wildcard sql/*.sql))))
+# the suite) when there is nothing to run. Regress tests run in one database,
+# setup.sql (CREATE EXTENSION) first, then the others in name order.
+REGRESS_ALL := $(patsubst sql/%.sql,%,$(sort $(filter-out sql/rowclone--%,$(wildcard sql/*.sql))))
+REGRESS := $(strip $(filter setup,$(REGRESS_ALL)) $(filter-out setup,$(REGRESS_ALL)))
 ISOLATION := $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test
 ifneq ($(wildcard test/t/*.pl),)
