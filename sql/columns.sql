@@ -76,6 +76,7 @@ SELECT clone_row('product', 1::bigint, overrides => '["name"]');
 SELECT clone_row('product', 1::bigint, reset => ARRAY[NULL]::text[]);
 SELECT clone_row('product', 1::bigint, reset => '{"a.b.c.d"}');
 SELECT clone_row('product', 1::bigint, reset => ARRAY['"unterminated']);
+SELECT clone_row('product', 1::bigint, overrides => '{"user name": 1}');
 -- a qualified name of a table the clone does not copy
 SELECT clone_row('product', 1::bigint, overrides => '{"other.name": "x"}');
 SELECT count(*) AS products FROM product;

@@ -57,6 +57,12 @@ SELECT clone_row('order_line', '[7, 1]'::jsonb);
 SELECT clone_row('order_line', '{"order_id": "7", "line_no": "1"}'::jsonb);
 TABLE order_line ORDER BY order_id, line_no;
 
+-- an untyped literal is text: for a composite key it is read as jsonb, and
+-- the result comes back as text
+SELECT clone_row('order_line', '{"order_id": 7, "line_no": 1}') AS k, pg_typeof(clone_row('order_line', '[7, 1]')) AS t;
+SELECT clone_row('order_line', 'not json');
+TABLE order_line ORDER BY order_id, line_no;
+
 -- a one-column key may be passed as a jsonb object too; the result is jsonb.
 SELECT clone_row('s', '{"id": 1}'::jsonb), clone_row('s', '[1]'::jsonb);
 

@@ -47,6 +47,8 @@ SELECT clone_row('restaurant', 1, reset => '{"public.place.name"}');
 -- and the parent copy made before the error does not remain
 SELECT clone_row('restaurant', 2);
 SELECT count(*) AS places FROM place;
+-- neither the row nor a place row exists: the error names the table asked for
+SELECT clone_row('italian_restaurant', 42);
 
 -- a parent whose key type differs from the child's (integer child, bigint parent)
 CREATE TABLE animal (id bigint GENERATED ALWAYS AS IDENTITY (START 50) PRIMARY KEY, sound text);

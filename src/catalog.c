@@ -230,9 +230,27 @@ read_foreign_keys(RowcloneTable *table, Relation rel)
 		con = (Form_pg_constraint) GETSTRUCT(tup);
 		fk->conname = pstrdup(NameStr(con->conname));
 		fk->confdeltype = con->confdeltype;
+		fk->conparentid = con->conparentid;
 		ReleaseSysCache(tup);
 
-		fk->is_parent_link = fk_is_parent_link(table, fk);
+		/*
+		 * A foreign key to a partitioned table has, on the same referencing
+		 * table, one clone per partition of the referenced table; a clone on
+		 * a partition of the referencing table (inherited) is its own link.
+		 */
+		if (OidIsValid(fk->conparentid))
+		{
+			tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(fk->conparentid));
+			if (HeapTupleIsValid(tup))
+			{
+				fk->for_referenced_partition =
+					((Form_pg_constraint) GETSTRUCT(tup))->conrelid == table->relid;
+				ReleaseSysCache(tup);
+			}
+		}
+
+		fk->is_parent_link = !fk->for_referenced_partition &&
+			fk_is_parent_link(table, fk);
 	}
 	table->nfkeys = n;
 }

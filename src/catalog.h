@@ -34,6 +34,10 @@ typedef struct RowcloneForeignKey
 	AttrNumber	confkey[INDEX_MAX_KEYS];	/* referenced columns, theirs */
 	Oid			pf_eq_oprs[INDEX_MAX_KEYS]; /* ours = theirs operators */
 	char		confdeltype;	/* pg_constraint.confdeltype */
+	Oid			conparentid;	/* constraint this one was cloned from */
+	bool		for_referenced_partition;	/* a clone pointing at one partition
+											 * of the referenced table: the
+											 * parent constraint covers it */
 	bool		refs_primary_key;	/* confkey is the referenced table's PK */
 	bool		is_parent_link; /* conkey is exactly our PK: "is-a" */
 } RowcloneForeignKey;

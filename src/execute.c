@@ -43,6 +43,58 @@ clone_error_callback(void *arg)
 				   rowclone_key_describe(step, state->key), step->display_name);
 }
 
+static bool
+source_row_exists(RowclonePlan *plan, RowcloneStep *step, Datum *values,
+				  char *nulls, Snapshot snapshot)
+{
+	SPIPlanPtr	check = SPI_prepare(step->exists_sql, plan->nkey_params,
+									plan->key_param_types);
+	int			rc;
+
+	if (check == NULL)
+		elog(ERROR, "rowclone: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	rc = SPI_execute_snapshot(check, values, nulls, snapshot, InvalidSnapshot,
+							  true, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "rowclone: unexpected SPI result %s", SPI_result_code_string(rc));
+	return SPI_processed > 0;
+}
+
+/*
+ * A step's INSERT ... SELECT made no row.  Name the row that is missing
+ * (the source row first: a parent step runs before it), or say that a
+ * trigger suppressed the copy.
+ */
+static void
+report_nothing_inserted(RowclonePlan *plan, int s, RowcloneKey *key,
+						Datum *values, char *nulls, Snapshot snapshot,
+						CloneErrorState *state)
+{
+	RowcloneStep *root = &plan->steps[plan->nsteps - 1];
+	RowcloneStep *step = &plan->steps[s];
+	RowcloneStep *missing = NULL;
+
+	if (!source_row_exists(plan, root, values, nulls, snapshot))
+		missing = root;
+	else if (step != root && !source_row_exists(plan, step, values, nulls, snapshot))
+		missing = step;
+
+	if (missing != NULL)
+	{
+		state->step = missing - plan->steps;
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("row %s of table \"%s\" not found",
+						rowclone_key_describe(missing, key), missing->display_name),
+				 errdetail("The row does not exist, or the current user cannot see it.")));
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+			 errmsg("copy of row %s of table \"%s\" was not inserted",
+					rowclone_key_describe(step, key), step->display_name),
+			 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
+}
+
 /* Result rows of the steps' INSERTs, live until SPI_finish. */
 typedef struct StepResult
 {
@@ -109,11 +161,7 @@ rowclone_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *is
 		if (rc != SPI_OK_INSERT_RETURNING)
 			elog(ERROR, "rowclone: unexpected SPI result %s", SPI_result_code_string(rc));
 		if (SPI_processed == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_NO_DATA_FOUND),
-					 errmsg("row %s of table \"%s\" not found",
-							rowclone_key_describe(step, key), step->display_name),
-					 errdetail("The row does not exist, or the current user cannot see it.")));
+			report_nothing_inserted(plan, s, key, values, nulls, snapshot, &state);
 		if (SPI_processed > 1)
 			elog(ERROR, "rowclone: primary key lookup in \"%s\" returned " UINT64_FORMAT " rows",
 				 step->display_name, SPI_processed);

@@ -138,7 +138,12 @@ decode_jsonb_key(RowclonePlan *plan, Jsonb *jb, RowcloneKey *out)
 void
 rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 {
-	if (plan->key_as_jsonb)
+	if (plan->key_as_jsonb && plan->result_type != JSONBOID)
+		decode_jsonb_key(plan,
+						 DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															CStringGetDatum(TextDatumGetCString(key)))),
+						 out);
+	else if (plan->key_as_jsonb)
 		decode_jsonb_key(plan, DatumGetJsonbP(key), out);
 	else
 	{
@@ -161,7 +166,7 @@ rowclone_key_describe(RowcloneStep *step, RowcloneKey *key)
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
 	for (int j = 0; j < step->npk; j++)
-		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", step->pk_names[j]);
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", quote_identifier(step->pk_names[j]));
 	appendStringInfoString(&buf, ")=(");
 	for (int j = 0; j < step->npk; j++)
 		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[step->key_map[j]]);

@@ -213,10 +213,37 @@ build_chain(PlanBuild *b, RowcloneTable *root)
  * Resolve a column reference of overrides or reset: "col" (the root
  * table), "table.col" or "schema.table.col", folded and quoted as in SQL.
  */
+/*
+ * Split a column reference as SQL would, turning the parser's bare
+ * "invalid name syntax" into an error that names the argument.
+ */
+static List *
+split_column_ref(const char *raw, const char *argname)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	List	   *names = NIL;
+
+	PG_TRY();
+	{
+		names = rowclone_qualified_name_list(raw);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("invalid column reference \"%s\" in %s", raw, argname),
+				 errhint("Write column references as in SQL: column, table.column or schema.table.column, with double quotes around names that contain spaces, dots or capitals.")));
+	}
+	PG_END_TRY();
+	return names;
+}
+
 static OptionColumn
 resolve_column_ref(PlanBuild *b, const char *raw, const char *argname)
 {
-	List	   *names = rowclone_qualified_name_list(raw);
+	List	   *names = split_column_ref(raw, argname);
 	int			nnames = list_length(names);
 	const char *colname = strVal(llast(names));
 	OptionColumn	ref = {-1, NULL};
@@ -250,8 +277,8 @@ resolve_column_ref(PlanBuild *b, const char *raw, const char *argname)
 					 errmsg("table \"%s\" named in %s is not copied by this clone",
 							nspname ? psprintf("%s.%s", nspname, relname) : relname,
 							argname),
-					 errdetail("%s can name columns of \"%s\" and of the tables whose rows the clone copies.",
-							   argname, rowclone_display_name(b->tables[0]))));
+					 errdetail("Only columns of \"%s\" and of the tables whose rows the clone copies can be named in %s.",
+							   rowclone_display_name(b->tables[0]), argname)));
 	}
 	else
 		ereport(ERROR,
@@ -483,11 +510,13 @@ check_key_type(PlanBuild *b, RowcloneTable *root)
 	Oid			keytype = b->req->keytype;
 	RowcloneColumn *pkcol = rowclone_column_by_attnum(root, root->pk_attnums[0]);
 
+	/* An untyped literal arrives as text: for a composite key, read it as jsonb. */
 	plan->key_as_jsonb = (keytype == JSONBOID &&
-						  !(root->npk == 1 && pkcol->typid == JSONBOID));
+						  !(root->npk == 1 && pkcol->typid == JSONBOID)) ||
+		(keytype == TEXTOID && root->npk > 1);
 	if (plan->key_as_jsonb)
 	{
-		plan->result_type = JSONBOID;
+		plan->result_type = keytype;
 		plan->nkey_params = root->npk;
 		for (int j = 0; j < root->npk; j++)
 		{
@@ -543,6 +572,14 @@ result_expr(PlanBuild *b, RowcloneTable *root)
 							 quote_literal_cstr(name), quote_identifier(name));
 		}
 		appendStringInfoChar(&buf, ')');
+		if (b->req->keytype != JSONBOID)
+		{
+			char	   *inner = buf.data;
+
+			initStringInfo(&buf);
+			appendStringInfo(&buf, "CAST(%s AS %s)", inner,
+							 rowclone_qualified_type_name(b->req->keytype));
+		}
 	}
 	else
 	{
@@ -647,7 +684,7 @@ build_steps(PlanBuild *b)
 			Oid			ttypes[INDEX_MAX_KEYS];
 			int			tmap[INDEX_MAX_KEYS];
 
-			if (fk == b->links[ci] || target_ci < 0)
+			if (fk == b->links[ci] || target_ci < 0 || fk->for_referenced_partition)
 				continue;
 			target = b->tables[target_ci];
 			if (!fk_refs_primary_key(fk, target) || !fk_columns_plain(&spec, table, fk))
@@ -677,6 +714,7 @@ build_steps(PlanBuild *b)
 			step->fixups[foreach_current_index(lc)] = *(RowcloneFixup *) lfirst(lc);
 
 		step->insert_sql = rowclone_sql_insert(&spec);
+		step->exists_sql = rowclone_sql_exists(table, spec.key_exprs, spec.key_expr_types);
 		step->insert_plan = prepare(step->insert_sql, step->nparams, argtypes);
 	}
 }

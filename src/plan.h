@@ -71,6 +71,7 @@ typedef struct RowcloneStep
 	int			nfixups;
 	RowcloneFixup *fixups;
 	char	   *insert_sql;
+	char	   *exists_sql;		/* takes the key parameters only */
 } RowcloneStep;
 
 typedef struct RowclonePlanKey

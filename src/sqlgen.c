@@ -134,6 +134,19 @@ rowclone_sql_insert(RowcloneInsertSpec *spec)
 	return sql.data;
 }
 
+/* SELECT 1 FROM ONLY t AS s WHERE s.pk = key: does the source row exist? */
+char *
+rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types)
+{
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT 1 FROM %s%s AS s WHERE ", rowclone_only(table),
+					 table->sql_name);
+	append_key_match(&sql, table, "s", key_exprs, key_types);
+	return sql.data;
+}
+
 /*
  * Boolean expression, in the INSERT's RETURNING, saying whether the new row
  * (a copy, so it still holds the source's values) references the source

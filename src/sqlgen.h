@@ -33,6 +33,7 @@ typedef struct RowcloneInsertSpec
 
 extern const char *rowclone_only(RowcloneTable *table);
 extern char *rowclone_sql_insert(RowcloneInsertSpec *spec);
+extern char *rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types);
 extern char *rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
 								  RowcloneTable *target, char **target_key_exprs,
 								  Oid *target_key_types);

@@ -1,0 +1,290 @@
+--
+-- triggers: clone_row called from trigger functions and PL/pgSQL, user
+-- triggers firing for the copies, and failed clones inside an exception
+-- block leaving nothing behind.
+--
+CREATE SCHEMA rowclone_triggers;
+SET search_path = rowclone_triggers, public;
+
+--
+-- An AFTER INSERT trigger that clones a row of another table: every new
+-- order request gets its own copy of the template document it names.
+--
+CREATE TABLE template (
+	id serial PRIMARY KEY,
+	title text NOT NULL,
+	body text NOT NULL,
+	is_template boolean NOT NULL DEFAULT true
+);
+CREATE TABLE order_request (
+	id integer PRIMARY KEY,
+	template_id integer NOT NULL,
+	document_id integer
+);
+CREATE FUNCTION order_request_document() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE order_request
+	   SET document_id = clone_row('template', NEW.template_id,
+			jsonb_build_object('is_template', false,
+							   'title', 'order ' || NEW.id))
+	 WHERE id = NEW.id;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER order_request_document AFTER INSERT ON order_request
+	FOR EACH ROW EXECUTE FUNCTION order_request_document();
+INSERT INTO template VALUES (1, 'invoice', 'Pay us.'), (2, 'receipt', 'Thanks.');
+SELECT setval('template_id_seq', 100);
+
+-- One request: one copy of template 1, linked from the request.
+INSERT INTO order_request (id, template_id) VALUES (1, 1);
+-- A multi-row INSERT: the trigger clones once per row.
+INSERT INTO order_request (id, template_id) VALUES (2, 2), (3, 1);
+SELECT * FROM order_request ORDER BY id;
+SELECT * FROM template ORDER BY id;
+
+-- A request naming a template that does not exist: the clone's P0002 error
+-- aborts the INSERT, which leaves no request and no copy.
+INSERT INTO order_request (id, template_id) VALUES (4, 999);
+SELECT count(*) AS requests FROM order_request;
+SELECT count(*) AS templates FROM template;
+
+--
+-- User triggers on the cloned table fire for the copy as for any INSERT:
+-- statement and row triggers, BEFORE triggers can change the copy, AFTER
+-- triggers see it.
+--
+CREATE TABLE item (
+	id bigserial PRIMARY KEY,
+	name text NOT NULL,
+	stamp text
+);
+CREATE TABLE item_log (
+	n serial PRIMARY KEY,
+	event text NOT NULL,
+	item_id bigint,
+	name text,
+	stamp text,
+	visible boolean
+);
+CREATE FUNCTION item_before_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO item_log (event, item_id, name, stamp)
+		VALUES ('before row', NEW.id, NEW.name, NEW.stamp);
+	NEW.stamp := 'stamped ' || NEW.name;
+	-- keys above 1000 are moved up by another 1000
+	IF NEW.id > 1000 THEN
+		NEW.id := NEW.id + 1000;
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE FUNCTION item_after_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO item_log (event, item_id, name, stamp, visible)
+		VALUES ('after row', NEW.id, NEW.name, NEW.stamp,
+				EXISTS (SELECT FROM item WHERE id = NEW.id));
+	RETURN NULL;
+END
+$$;
+CREATE FUNCTION item_statement() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO item_log (event) VALUES (lower(TG_WHEN) || ' statement');
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER item_before_row BEFORE INSERT ON item
+	FOR EACH ROW EXECUTE FUNCTION item_before_row();
+CREATE TRIGGER item_after_row AFTER INSERT ON item
+	FOR EACH ROW EXECUTE FUNCTION item_after_row();
+CREATE TRIGGER item_before_statement BEFORE INSERT ON item
+	FOR EACH STATEMENT EXECUTE FUNCTION item_statement();
+CREATE TRIGGER item_after_statement AFTER INSERT ON item
+	FOR EACH STATEMENT EXECUTE FUNCTION item_statement();
+ALTER TABLE item DISABLE TRIGGER USER;
+INSERT INTO item VALUES (1, 'lamp', 'original stamp');
+ALTER TABLE item ENABLE TRIGGER USER;
+SELECT setval('item_id_seq', 10, false);
+
+-- The BEFORE row trigger sees the copy with its fresh key and the source's
+-- values and replaces the stamp; the AFTER row trigger sees the stored
+-- copy; each statement trigger fires once.
+SELECT clone_row('item', 1);
+SELECT * FROM item ORDER BY id;
+SELECT * FROM item_log ORDER BY n;
+
+-- A BEFORE trigger that changes the key: the result is the key the copy
+-- was stored under, not the default it was given.
+SELECT setval('item_id_seq', 1001, false);
+SELECT clone_row('item', 1);
+SELECT id, name, stamp FROM item WHERE id > 1000 ORDER BY id;
+
+-- overrides are applied before the BEFORE trigger runs (the trigger sees
+-- the overridden name, and the stamp it sets wins over the override).
+TRUNCATE item_log;
+SELECT setval('item_id_seq', 20, false);
+SELECT clone_row('item', 1, '{"name": "desk", "stamp": "from overrides"}');
+SELECT * FROM item WHERE id = 20;
+SELECT event, item_id, name, stamp, visible FROM item_log ORDER BY n;
+
+-- A BEFORE trigger that suppresses the copy (returns NULL): nothing is
+-- written, and clone_row raises an error (it has no copy whose key it could
+-- return).  Only the fact that it fails is checked here: the message should
+-- not claim that the source row is missing, which it is not.
+CREATE FUNCTION item_skip() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER item_skip BEFORE INSERT ON item
+	FOR EACH ROW EXECUTE FUNCTION item_skip();
+SELECT count(*) FROM item;
+DO $$
+DECLARE
+	k bigint;
+BEGIN
+	k := clone_row('item', 1);
+	RAISE NOTICE 'clone_row returned %', coalesce(k::text, 'NULL');
+EXCEPTION WHEN others THEN
+	RAISE NOTICE 'clone_row raised an error';
+END
+$$;
+SELECT count(*) FROM item;
+DROP TRIGGER item_skip ON item;
+
+--
+-- Nested clones: a trigger on the cloned table clones a row of another
+-- table (every new project gets a copy of the default settings), and a
+-- trigger that clones rows of its own table.
+--
+CREATE TABLE settings (
+	id serial PRIMARY KEY,
+	project_id integer,
+	theme text NOT NULL
+);
+CREATE TABLE project (id serial PRIMARY KEY, name text NOT NULL);
+CREATE FUNCTION project_settings() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM clone_row('settings', 1, jsonb_build_object('project_id', NEW.id));
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER project_settings AFTER INSERT ON project
+	FOR EACH ROW EXECUTE FUNCTION project_settings();
+INSERT INTO settings VALUES (1, NULL, 'dark');
+SELECT setval('settings_id_seq', 50, false);
+INSERT INTO project VALUES (1, 'alpha');
+SELECT setval('project_id_seq', 10, false);
+-- Cloning project 1 clones the settings row from inside the clone.
+SELECT clone_row('project', 1);
+SELECT clone_row('project', 1, '{"name": "beta"}');
+SELECT * FROM project ORDER BY id;
+SELECT * FROM settings ORDER BY id;
+
+-- Recursion through the same cached plan: every copy of a node whose
+-- generation is below 3 clones itself once more from its AFTER trigger.
+CREATE TABLE node (id serial PRIMARY KEY, generation integer NOT NULL, origin integer);
+CREATE FUNCTION node_again() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.generation < 3 THEN
+		PERFORM clone_row('node', NEW.id,
+			jsonb_build_object('generation', NEW.generation + 1, 'origin', NEW.id));
+	END IF;
+	RETURN NULL;
+END
+$$;
+INSERT INTO node VALUES (1, 0, NULL);
+CREATE TRIGGER node_again AFTER INSERT ON node
+	FOR EACH ROW EXECUTE FUNCTION node_again();
+SELECT setval('node_id_seq', 100, false);
+SELECT clone_row('node', 1, '{"generation": 1, "origin": 1}');
+SELECT * FROM node ORDER BY id;
+
+--
+-- A clone that fails inside a PL/pgSQL exception block leaves no rows:
+-- the failing statement's subtransaction is rolled back whole.
+--
+CREATE TABLE place (
+	id serial PRIMARY KEY,
+	name text NOT NULL CHECK (name <> '')
+);
+CREATE TABLE restaurant (
+	place_ptr_id integer PRIMARY KEY REFERENCES place,
+	seats integer NOT NULL CHECK (seats > 0)
+);
+INSERT INTO place VALUES (1, 'diner');
+INSERT INTO restaurant VALUES (1, 40);
+SELECT setval('place_id_seq', 10, false);
+CREATE FUNCTION try_clone(overrides jsonb) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN 'cloned as ' || clone_row('restaurant', 1, overrides);
+EXCEPTION WHEN others THEN
+	RETURN 'failed: ' || SQLSTATE || ' ' || SQLERRM;
+END
+$$;
+
+-- The copy of the parent row itself violates a CHECK constraint.
+SELECT try_clone('{"place.name": ""}');
+-- The parent copy is inserted, then the child copy violates its CHECK
+-- constraint: the parent copy must not remain.
+SELECT try_clone('{"seats": 0}');
+-- An override that does not convert to the column's type.
+SELECT try_clone('{"seats": "many"}');
+SELECT count(*) AS places FROM place;
+SELECT count(*) AS restaurants FROM restaurant;
+-- The same function succeeds afterwards, and the rows are exactly the
+-- source and one copy.
+SELECT try_clone('{"seats": 12}');
+SELECT * FROM place ORDER BY id;
+SELECT * FROM restaurant ORDER BY place_ptr_id;
+
+-- Several clones in one exception block: the second fails, so the first
+-- one's copy is rolled back too.
+DO $$
+BEGIN
+	BEGIN
+		PERFORM clone_row('restaurant', 1);
+		PERFORM clone_row('restaurant', 1, '{"seats": -1}');
+	EXCEPTION WHEN check_violation THEN
+		RAISE NOTICE 'caught %', SQLSTATE;
+	END;
+END
+$$;
+SELECT count(*) AS places FROM place;
+SELECT count(*) AS restaurants FROM restaurant;
+
+-- A failure raised by a user trigger of the child table after the parent
+-- copy was written also removes the parent copy.
+CREATE FUNCTION restaurant_refuse() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'no more restaurants' USING ERRCODE = 'P0001';
+END
+$$;
+CREATE TRIGGER restaurant_refuse BEFORE INSERT ON restaurant
+	FOR EACH ROW EXECUTE FUNCTION restaurant_refuse();
+SELECT try_clone(NULL);
+SELECT count(*) AS places FROM place;
+SELECT count(*) AS restaurants FROM restaurant;
+
+-- A BEFORE INSERT trigger that returns NULL suppresses the copy: the error
+-- says so (the source row exists), and nothing is written.
+CREATE TABLE skipped (id serial PRIMARY KEY, v text);
+INSERT INTO skipped VALUES (1, 'x');
+CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+CREATE TRIGGER skip_row BEFORE INSERT ON skipped FOR EACH ROW EXECUTE FUNCTION skip_row();
+SELECT clone_row('skipped', 1);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT count(*) AS skipped_rows FROM skipped;
+
+-- Clean up.
+DROP SCHEMA rowclone_triggers CASCADE;
+RESET search_path;
