@@ -10,7 +10,10 @@ OBJS = \
 	src/keys.o \
 	src/plan.o \
 	src/sqlgen.o \
-	src/execute.o
+	src/execute.o \
+	src/graph.o \
+	src/cascade.o \
+	src/rowset.o
 DATA = sql/rowclone--0.1.sql
 
 # Every suite is optional: ":=" leaves a variable empty (so pgxs's ifdef skips

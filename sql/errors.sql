@@ -52,8 +52,8 @@ CREATE TABLE no_pk (id int UNIQUE, v text);
 INSERT INTO no_pk VALUES (1, 'x');
 SELECT clone_row('no_pk', 1);
 \echo sqlstate :LAST_ERROR_SQLSTATE
--- cascade is not built yet: 0A000
-SELECT clone_row('t', 1, cascade => true);
+-- with cascade too, a missing source row is P0002
+SELECT clone_row('t', 42, cascade => true);
 \echo sqlstate :LAST_ERROR_SQLSTATE
 -- source row absent: P0002
 SELECT clone_row('t', 42);

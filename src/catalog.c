@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/genam.h"
 #include "access/relation.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -22,6 +23,7 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -416,5 +418,64 @@ rowclone_column_by_attnum(RowcloneTable *table, AttrNumber attnum)
 	for (int i = 0; i < table->ncolumns; i++)
 		if (table->columns[i].attnum == attnum)
 			return &table->columns[i];
+	return NULL;
+}
+
+/*
+ * Find the foreign keys that reference this table, as
+ * heap_truncate_find_FKs does: pg_constraint has no index on confrelid, so
+ * scan it.  Done once per cache entry; creating or dropping such a key
+ * changes the referenced table's triggers and so invalidates the entry.
+ * Keys cloned onto partitions of a partitioned referencing table
+ * (conparentid set) are left out: the partitioned table's own key stands
+ * for them.
+ */
+void
+rowclone_table_load_references(RowcloneTable *table)
+{
+	Relation	conrel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			cap = 8;
+	MemoryContext old;
+
+	if (table->refs_loaded)
+		return;
+	old = MemoryContextSwitchTo(table->cxt);
+	table->ref_conoids = palloc(sizeof(Oid) * cap);
+	table->ref_conrelids = palloc(sizeof(Oid) * cap);
+	table->nrefs = 0;
+
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	scan = systable_beginscan(conrel, InvalidOid, false, NULL, 0, NULL);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+		CHECK_FOR_INTERRUPTS();
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != table->relid ||
+			OidIsValid(con->conparentid))
+			continue;
+		if (table->nrefs == cap)
+		{
+			cap *= 2;
+			table->ref_conoids = repalloc(table->ref_conoids, sizeof(Oid) * cap);
+			table->ref_conrelids = repalloc(table->ref_conrelids, sizeof(Oid) * cap);
+		}
+		table->ref_conoids[table->nrefs] = con->oid;
+		table->ref_conrelids[table->nrefs++] = con->conrelid;
+	}
+	systable_endscan(scan);
+	table_close(conrel, AccessShareLock);
+	MemoryContextSwitchTo(old);
+	table->refs_loaded = true;
+}
+
+RowcloneForeignKey *
+rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid)
+{
+	for (int i = 0; i < table->nfkeys; i++)
+		if (table->fkeys[i].conoid == conoid)
+			return &table->fkeys[i];
 	return NULL;
 }

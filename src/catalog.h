@@ -66,6 +66,10 @@ typedef struct RowcloneTable
 	Oid			pk_eqop[INDEX_MAX_KEYS];	/* btree equality of the PK index */
 	int			nfkeys;
 	RowcloneForeignKey *fkeys;	/* foreign keys this table holds */
+	bool		refs_loaded;	/* the two below are read on first use */
+	int			nrefs;
+	Oid		   *ref_conoids;	/* foreign keys that reference this table */
+	Oid		   *ref_conrelids;	/* ... and the tables that hold them */
 } RowcloneTable;
 
 extern void rowclone_catalog_init(void);
@@ -79,6 +83,8 @@ extern char *rowclone_display_name(RowcloneTable *table);
 extern char *rowclone_qualified_type_name(Oid typid);
 extern void rowclone_retire_context(MemoryContext cxt);
 extern void rowclone_release_retired(void);
+extern void rowclone_table_load_references(RowcloneTable *table);
+extern RowcloneForeignKey *rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid);
 
 /* Which relids a cached clone plan depends on is tracked in plan.c. */
 typedef void (*RowcloneInvalidateHook) (Oid relid);

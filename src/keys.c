@@ -14,6 +14,10 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -25,7 +29,7 @@
 static char *
 root_name(RowclonePlan *plan)
 {
-	return plan->steps[plan->nsteps - 1].display_name;
+	return plan->root_display_name;
 }
 
 static char *
@@ -172,4 +176,51 @@ rowclone_key_describe(RowcloneStep *step, RowcloneKey *key)
 		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[step->key_map[j]]);
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
+}
+
+/*
+ * Cast a value as CAST(value AS to) would, in C: the cast resolved by the
+ * parser's coercion rules from the catalogs, not from SQL text.
+ */
+Datum
+rowclone_cast_datum(Datum value, Oid from, Oid to)
+{
+	int16		typlen;
+	bool		typbyval;
+	Node	   *expr;
+	Const	   *result;
+
+	if (from == to)
+		return value;
+	get_typlenbyval(from, &typlen, &typbyval);
+	expr = (Node *) makeConst(from, -1, get_typcollation(from), typlen, value, false, typbyval);
+	expr = coerce_to_target_type(NULL, expr, from, to, -1, COERCION_EXPLICIT,
+								 COERCE_EXPLICIT_CAST, -1);
+	if (expr == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CANNOT_COERCE),
+				 errmsg("cannot cast type %s to %s", format_type_be(from), format_type_be(to))));
+	result = (Const *) evaluate_expr((Expr *) expr, to, -1, get_typcollation(to));
+	return result->constvalue;
+}
+
+/* {"col": value, ...} for a key; inside SPI. */
+Datum
+rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values)
+{
+	StringInfoData sql;
+	int			rc;
+	bool		isnull;
+	Datum		result;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT pg_catalog.jsonb_build_object(");
+	for (int j = 0; j < n; j++)
+		appendStringInfo(&sql, "%s%s, $%d", j > 0 ? ", " : "", quote_literal_cstr(names[j]), j + 1);
+	appendStringInfoChar(&sql, ')');
+	rc = SPI_execute_with_args(sql.data, n, types, values, NULL, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "rowclone: could not build a jsonb key");
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return SPI_datumTransfer(result, false, -1);
 }

@@ -22,5 +22,7 @@ typedef struct RowcloneKey
 
 extern void rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out);
 extern char *rowclone_key_describe(RowcloneStep *step, RowcloneKey *key);
+extern Datum rowclone_cast_datum(Datum value, Oid from, Oid to);
+extern Datum rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values);
 
 #endif							/* ROWCLONE_KEYS_H */

@@ -28,18 +28,12 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "graph.h"
 #include "plan.h"
 #include "sqlgen.h"
 
 static HTAB *plan_cache = NULL;
 static MemoryContext plan_cxt = NULL;
-
-/* A column named in overrides or reset, resolved. */
-typedef struct OptionColumn
-{
-	int			step;			/* index into the chain */
-	RowcloneColumn *column;
-} OptionColumn;
 
 /* Planning state for one call to build_plan; transient. */
 typedef struct PlanBuild
@@ -49,8 +43,8 @@ typedef struct PlanBuild
 	int			nsteps;
 	RowcloneTable *tables[64];	/* chain: root first */
 	RowcloneForeignKey *links[64];	/* links[i]: tables[i] -> tables[i+1] */
-	OptionColumn  *overrides;		/* indexed by slot */
-	OptionColumn  *resets;
+	RowcloneOption  *overrides;		/* indexed by slot */
+	RowcloneOption  *resets;
 	char	   *root_key_exprs[INDEX_MAX_KEYS];
 	Oid			root_key_types[INDEX_MAX_KEYS];
 } PlanBuild;
@@ -130,8 +124,8 @@ pk_column_list(RowcloneTable *table)
  * The is-a link of a table: a foreign key whose columns are exactly its
  * primary key and which references another table's primary key.
  */
-static RowcloneForeignKey *
-find_parent_link(RowcloneTable *table, RowcloneTable **parent_out)
+RowcloneForeignKey *
+rowclone_find_parent_link(RowcloneTable *table, RowcloneTable **parent_out)
 {
 	RowcloneForeignKey *link = NULL;
 	RowcloneTable *parent = NULL;
@@ -192,7 +186,7 @@ build_chain(PlanBuild *b, RowcloneTable *root)
 	{
 		RowcloneTable *cur = b->tables[b->nsteps - 1];
 		RowcloneTable *parent;
-		RowcloneForeignKey *link = find_parent_link(cur, &parent);
+		RowcloneForeignKey *link = rowclone_find_parent_link(cur, &parent);
 
 		b->links[b->nsteps - 1] = link;
 		if (link == NULL)
@@ -240,45 +234,51 @@ split_column_ref(const char *raw, const char *argname)
 	return names;
 }
 
-static OptionColumn
-resolve_column_ref(PlanBuild *b, const char *raw, const char *argname)
+/*
+ * Resolve a column reference of overrides or reset against the tables a
+ * clone copies (tables[0] is the source table).  Returns the table's index
+ * and sets *column.
+ */
+int
+rowclone_resolve_column_ref(RowcloneTable **tables, int ntables, const char *raw,
+							const char *argname, RowcloneColumn **column)
 {
 	List	   *names = split_column_ref(raw, argname);
 	int			nnames = list_length(names);
 	const char *colname = strVal(llast(names));
-	OptionColumn	ref = {-1, NULL};
+	int			found = -1;
 
 	if (nnames == 1)
-		ref.step = 0;
+		found = 0;
 	else if (nnames <= 3)
 	{
 		const char *relname = strVal(list_nth(names, nnames - 2));
 		const char *nspname = nnames == 3 ? strVal(linitial(names)) : NULL;
 
-		for (int i = 0; i < b->nsteps; i++)
+		for (int i = 0; i < ntables; i++)
 		{
-			RowcloneTable *t = b->tables[i];
+			RowcloneTable *t = tables[i];
 
 			if (strcmp(t->relname, relname) != 0 ||
 				(nspname != NULL && strcmp(t->nspname, nspname) != 0))
 				continue;
-			if (ref.step >= 0)
+			if (found >= 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_AMBIGUOUS_ALIAS),
 						 errmsg("table reference \"%s\" in %s is ambiguous", relname, argname),
 						 errdetail("Tables \"%s.%s\" and \"%s.%s\" are both copied by this clone.",
-								   b->tables[ref.step]->nspname, relname, t->nspname, relname),
+								   tables[found]->nspname, relname, t->nspname, relname),
 						 errhint("Qualify the table name with its schema.")));
-			ref.step = i;
+			found = i;
 		}
-		if (ref.step < 0)
+		if (found < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("table \"%s\" named in %s is not copied by this clone",
 							nspname ? psprintf("%s.%s", nspname, relname) : relname,
 							argname),
 					 errdetail("Only columns of \"%s\" and of the tables whose rows the clone copies can be named in %s.",
-							   rowclone_display_name(b->tables[0]), argname)));
+							   rowclone_display_name(tables[0]), argname)));
 	}
 	else
 		ereport(ERROR,
@@ -286,56 +286,69 @@ resolve_column_ref(PlanBuild *b, const char *raw, const char *argname)
 				 errmsg("improper column reference \"%s\" in %s (too many dotted names)",
 						raw, argname)));
 
-	ref.column = rowclone_column_by_name(b->tables[ref.step], colname);
-	if (ref.column == NULL)
+	*column = rowclone_column_by_name(tables[found], colname);
+	if (*column == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" of table \"%s\" does not exist",
-						colname, rowclone_display_name(b->tables[ref.step])),
+						colname, rowclone_display_name(tables[found])),
 				 errdetail("The column is named in %s.", argname)));
-	return ref;
+	return found;
 }
 
-static void
-resolve_options(PlanBuild *b)
-{
-	RowcloneRequest *req = b->req;
 
-	b->overrides = palloc0(sizeof(OptionColumn) * Max(req->noverride_keys, 1));
-	b->resets = palloc0(sizeof(OptionColumn) * Max(req->nreset, 1));
+
+/*
+ * Resolve overrides and reset against the tables of a clone and check
+ * them: generated columns cannot be overridden, a column is named once.
+ * Results are indexed like req->override_keys and req->reset.
+ */
+void
+rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables, int ntables,
+						 RowcloneOption **overrides_out, RowcloneOption **resets_out)
+{
+	RowcloneOption *overrides = palloc0(sizeof(RowcloneOption) * Max(req->noverride_keys, 1));
+	RowcloneOption *resets = palloc0(sizeof(RowcloneOption) * Max(req->nreset, 1));
+
 	for (int i = 0; i < req->noverride_keys; i++)
 	{
-		OptionColumn	ref = resolve_column_ref(b, req->override_keys[i], "overrides");
+		RowcloneOption ref;
 
+		ref.table = rowclone_resolve_column_ref(tables, ntables, req->override_keys[i],
+												"overrides", &ref.column);
 		for (int k = 0; k < i; k++)
-			if (b->overrides[k].column == ref.column)
+			if (overrides[k].column == ref.column)
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_COLUMN),
 						 errmsg("column \"%s\" of table \"%s\" is named more than once in overrides",
 								ref.column->name,
-								rowclone_display_name(b->tables[ref.step]))));
+								rowclone_display_name(tables[ref.table]))));
 		if (ref.column->generated)
 			ereport(ERROR,
 					(errcode(ERRCODE_GENERATED_ALWAYS),
 					 errmsg("cannot override generated column \"%s\" of table \"%s\"",
-							ref.column->name, rowclone_display_name(b->tables[ref.step])),
+							ref.column->name, rowclone_display_name(tables[ref.table])),
 					 errdetail("Column \"%s\" is a generated column; copies compute it again.",
 							   ref.column->name)));
-		b->overrides[i] = ref;
+		overrides[i] = ref;
 	}
 	for (int i = 0; i < req->nreset; i++)
 	{
-		OptionColumn	ref = resolve_column_ref(b, req->reset[i], "reset");
+		RowcloneOption ref;
 
+		ref.table = rowclone_resolve_column_ref(tables, ntables, req->reset[i],
+												"reset", &ref.column);
 		for (int k = 0; k < req->noverride_keys; k++)
-			if (b->overrides[k].column == ref.column)
+			if (overrides[k].column == ref.column)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("column \"%s\" of table \"%s\" is named in both overrides and reset",
 								ref.column->name,
-								rowclone_display_name(b->tables[ref.step]))));
-		b->resets[i] = ref;
+								rowclone_display_name(tables[ref.table]))));
+		resets[i] = ref;
 	}
+	*overrides_out = overrides;
+	*resets_out = resets;
 }
 
 static int
@@ -733,15 +746,29 @@ build_plan(RowcloneRequest *req, RowclonePlan *plan)
 
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);
-	if (req->cascade)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cascade is not supported yet"),
-				 errhint("Clone without cascade, or clone the child rows with further calls.")));
-
+	plan->root_display_name = pstrdup(rowclone_display_name(root));
 	check_key_type(&b, root);
+	if (req->set_mode)
+	{
+		RowcloneGraph *graph = rowclone_graph_build(req, true);
+
+		plan->graph = graph;
+		plan->max_depth = req->max_depth;
+		plan->root_pk_names = graph->nodes[0].pk_names;
+		memcpy(plan->root_pk_types, graph->nodes[0].pk_types, sizeof(Oid) * root->npk);
+		plan->noverrides = req->noverride_keys;
+		plan->override_keys = palloc(sizeof(char *) * Max(req->noverride_keys, 1));
+		for (int i = 0; i < req->noverride_keys; i++)
+			plan->override_keys[i] = pstrdup(req->override_keys[i]);
+		plan->nrelids = graph->nnodes;
+		plan->relids = palloc(sizeof(Oid) * graph->nnodes);
+		for (int i = 0; i < graph->nnodes; i++)
+			plan->relids[i] = graph->nodes[i].relid;
+		MemoryContextSwitchTo(old);
+		return plan;
+	}
 	build_chain(&b, root);
-	resolve_options(&b);
+	rowclone_resolve_options(req, b.tables, b.nsteps, &b.overrides, &b.resets);
 
 	plan->root_pk_names = palloc(sizeof(char *) * root->npk);
 	for (int j = 0; j < root->npk; j++)
@@ -772,10 +799,22 @@ keep_plans(RowclonePlan *plan)
 {
 	KeptPlans  *kept = MemoryContextAllocZero(plan->cxt, sizeof(KeptPlans));
 	int			n = 0;
+	List	   *graph_plans = NIL;
+	ListCell   *lc;
 
+	if (plan->graph != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(plan->cxt);
+
+		rowclone_graph_keep(plan->graph, &graph_plans);
+		MemoryContextSwitchTo(old);
+	}
 	for (int s = 0; s < plan->nsteps; s++)
 		n += 1 + plan->steps[s].nfixups;
-	kept->plans = MemoryContextAlloc(plan->cxt, sizeof(SPIPlanPtr) * n);
+	n += list_length(graph_plans);
+	kept->plans = MemoryContextAlloc(plan->cxt, sizeof(SPIPlanPtr) * Max(n, 1));
+	foreach(lc, graph_plans)
+		kept->plans[kept->nplans++] = (SPIPlanPtr) lfirst(lc);
 	for (int s = 0; s < plan->nsteps; s++)
 	{
 		RowcloneStep *step = &plan->steps[s];

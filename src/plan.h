@@ -22,6 +22,7 @@ typedef struct RowcloneRequest
 	Oid			keytype;		/* type of the key argument */
 	Jsonb	   *overrides;		/* NULL: none */
 	bool		cascade;
+	bool		set_mode;		/* plan with the set-based engine (graph.c) */
 	int32		max_depth;		/* -1: no limit */
 	int			noverride_keys;
 	char	  **override_keys;	/* raw keys of overrides, in jsonb order */
@@ -99,9 +100,27 @@ typedef struct RowclonePlan
 	RowcloneStep *steps;		/* parents first, the root last */
 	int			nrelids;
 	Oid		   *relids;			/* every table the plan depends on */
+	char	   *root_display_name;
+	int32		max_depth;		/* set mode: -1 for no limit */
+	struct RowcloneGraph *graph;	/* set mode only; then nsteps is 0 */
 } RowclonePlan;
 
+/* A column named in overrides or reset, resolved to one of a clone's tables. */
+typedef struct RowcloneOption
+{
+	int			table;			/* index into the clone's tables */
+	RowcloneColumn *column;
+} RowcloneOption;
+
 extern void rowclone_plan_init(void);
+extern void rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables,
+									 int ntables, RowcloneOption **overrides,
+									 RowcloneOption **resets);
+extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,
+													 RowcloneTable **parent_out);
+extern int	rowclone_resolve_column_ref(RowcloneTable **tables, int ntables,
+										const char *raw, const char *argname,
+										RowcloneColumn **column);
 extern RowclonePlan *rowclone_plan_get(RowcloneRequest *req);
 
 #endif							/* ROWCLONE_PLAN_H */

@@ -18,8 +18,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "cascade.h"
 #include "catalog.h"
 #include "execute.h"
 #include "keys.h"
@@ -133,14 +135,15 @@ decode_options(FunctionCallInfo fcinfo, RowcloneRequest *req)
 					 errdetail("max_depth is %d; the source row is at depth 0.", req->max_depth)));
 	}
 
+	req->set_mode = req->set_mode || req->cascade;
 	if (req->noverride_keys == 0 && req->nreset == 0 && !req->cascade &&
-		req->nskip == 0 && req->max_depth < 0)
+		req->nskip == 0 && req->max_depth < 0 && !req->set_mode)
 	{
 		req->signature = "";
 		return;
 	}
 	initStringInfo(&sig);
-	appendStringInfo(&sig, "c%d d%d o", req->cascade, req->max_depth);
+	appendStringInfo(&sig, "c%d s%d d%d o", req->cascade, req->set_mode, req->max_depth);
 	for (int i = 0; i < req->noverride_keys; i++)
 		appendStringInfo(&sig, "\x1f%s", req->override_keys[i]);
 	appendStringInfoString(&sig, "\x1er");
@@ -232,7 +235,23 @@ rowclone_clone_row(PG_FUNCTION_ARGS)
 		rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
 		if (plan->noverrides > 0)
 			ov = overrides_param(plan, req.overrides);
-		result = rowclone_execute(plan, &key, ov, &isnull);
+		if (plan->graph != NULL)
+		{
+			RowcloneCascadeResult cascade;
+
+			rowclone_cascade_execute(plan, &key, ov, &cascade);
+			result = rowclone_cascade_root_result(plan, &cascade, &isnull);
+			if (!isnull)
+			{
+				int16		typlen;
+				bool		typbyval;
+
+				get_typlenbyval(plan->result_type, &typlen, &typbyval);
+				result = SPI_datumTransfer(result, typbyval, typlen);
+			}
+		}
+		else
+			result = rowclone_execute(plan, &key, ov, &isnull);
 		SPI_finish();
 	}
 	PG_FINALLY();

@@ -1,0 +1,518 @@
+/*-------------------------------------------------------------------------
+ *
+ * cascade.c
+ *	  Runs a set-based clone plan through SPI, in four phases:
+ *
+ *	  1. closure: find every source row, breadth first from the source row
+ *		 down the followed foreign keys (and up to is-a parents), keeping
+ *		 each row once however many paths reach it;
+ *	  2. keys: make each copy's primary key in C: defaults and identities
+ *		 evaluated from their stored expression trees, is-a and other key
+ *		 references looked up in the referenced table's new keys;
+ *	  3. insert: one INSERT ... SELECT per table, joined to old/new key
+ *		 arrays, in an order where referenced copies come first;
+ *	  4. fix-ups: one UPDATE per reference that closes a cycle.
+ *
+ * Statements are a handful per table, never one per row.  All run with one
+ * registered snapshot (advancing command id), so the clone reads one
+ * consistent state and sees its own copies.  Memory for rows and keys is a
+ * child of the caller's context (SPI's), freed by SPI_finish.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "cascade.h"
+
+typedef struct CascadeState
+{
+	RowclonePlan *plan;
+	RowcloneGraph *g;
+	Snapshot	snapshot;
+	RowcloneRowSet **rows;
+	int		   *cursor;			/* rows whose children were looked up */
+	Datum	  **old_arrays;		/* per node, per key column, after keys */
+	Datum	  **new_arrays;
+	Datum		overrides;
+	Datum	   *override_values;	/* typed, for key overrides */
+	bool	   *override_nulls;
+	RowcloneKey *key;
+	int			current;		/* node being written, for the error context */
+} CascadeState;
+
+static void
+cascade_error_callback(void *arg)
+{
+	CascadeState *st = (CascadeState *) arg;
+	RowcloneNode *root = &st->g->nodes[0];
+	RowcloneStep fake;
+
+	/* describe the source key with the root's names, as keys.c prints it */
+	memset(&fake, 0, sizeof(fake));
+	fake.npk = root->npk;
+	fake.pk_names = root->pk_names;
+	for (int j = 0; j < root->npk; j++)
+		fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
+	if (st->current >= 0)
+		errcontext("while copying %d rows of table \"%s\" in a clone of row %s of table \"%s\"",
+				   st->rows[st->current] ? st->rows[st->current]->nrows : 0,
+				   st->g->nodes[st->current].display_name,
+				   rowclone_key_describe(&fake, st->key), root->display_name);
+	else
+		errcontext("while cloning row %s of table \"%s\"",
+				   rowclone_key_describe(&fake, st->key), root->display_name);
+}
+
+static Datum
+make_array(RowcloneRowSet *rs, Datum *values, bool *nulls, int n, Oid type)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, type,
+											  typlen, typbyval, typalign));
+}
+
+/* Array of one fetched column over rows [from, to) of a row set. */
+static Datum
+column_array(RowcloneRowSet *rs, int col, int from, int to)
+{
+	return make_array(rs, rs->values[col] + from, rs->nulls[col] + from, to - from,
+					  rs->types[col]);
+}
+
+static int
+run(CascadeState *st, SPIPlanPtr plan, Datum *values, int expected)
+{
+	int			rc = SPI_execute_snapshot(plan, values, NULL, st->snapshot,
+										  InvalidSnapshot, false, true, 0);
+
+	if (rc < 0 || (expected != 0 && rc != expected))
+		elog(ERROR, "rowclone: unexpected SPI result %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+static void add_rows_from_result(CascadeState *st, int node, int depth);
+
+/* Fetch rows of a node by key arrays and add them at depth. */
+static void
+seed(CascadeState *st, int node, Datum *key_arrays, int depth)
+{
+	run(st, st->g->nodes[node].seed_plan, key_arrays, SPI_OK_SELECT);
+	add_rows_from_result(st, node, depth);
+}
+
+/* The is-a parents of rows [from, to) of a node are copied too, at the same depth. */
+static void
+add_parents(CascadeState *st, int node, int from, int to, int depth)
+{
+	RowcloneNode *n = &st->g->nodes[node];
+	RowcloneNode *p;
+	RowcloneRemap *link = NULL;
+	RowcloneRowSet *rs = st->rows[node];
+	Datum		arrays[INDEX_MAX_KEYS];
+
+	if (n->isa_parent < 0 || from >= to)
+		return;
+	for (int r = 0; r < n->nremaps; r++)
+		if (n->remaps[r].is_parent_link)
+			link = &n->remaps[r];
+	if (link == NULL)
+		return;					/* the link's columns are overridden or reset */
+	p = &st->g->nodes[n->isa_parent];
+	for (int k = 0; k < link->nkeys; k++)
+		arrays[link->target_pos[k]] = column_array(rs, link->fetch_col[k], from, to);
+	(void) p;
+	seed(st, n->isa_parent, arrays, depth);
+}
+
+static void
+add_rows_from_result(CascadeState *st, int node, int depth)
+{
+	RowcloneRowSet *rs = st->rows[node];
+	SPITupleTable *tt = SPI_tuptable;
+	uint64		n = SPI_processed;
+	int			first_new = rs->nrows;
+	Datum		values[RC_MAX_FETCH];
+	bool		nulls[RC_MAX_FETCH];
+
+	for (uint64 t = 0; t < n; t++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int c = 0; c < rs->ncols; c++)
+			values[c] = SPI_getbinval(tt->vals[t], tt->tupdesc, c + 1, &nulls[c]);
+		(void) rowclone_rowset_add(rs, values, nulls, depth);
+	}
+	SPI_freetuptable(tt);
+	add_parents(st, node, first_new, rs->nrows, depth);
+}
+
+/* Phase 1: find every source row. */
+static void
+closure(CascadeState *st, Datum *root_key_arrays)
+{
+	RowcloneGraph *g = st->g;
+	int			max_depth = st->plan->max_depth;
+
+	seed(st, 0, root_key_arrays, 0);
+	if (st->rows[0]->nrows == 0)
+	{
+		RowcloneStep fake;
+
+		memset(&fake, 0, sizeof(fake));
+		fake.npk = g->nodes[0].npk;
+		fake.pk_names = g->nodes[0].pk_names;
+		for (int j = 0; j < fake.npk; j++)
+			fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("row %s of table \"%s\" not found",
+						rowclone_key_describe(&fake, st->key), g->nodes[0].display_name),
+				 errdetail("The row does not exist, or the current user cannot see it.")));
+	}
+
+	for (int depth = 0;; depth++)
+	{
+		bool		pending = false;
+
+		for (int i = 0; i < g->nnodes; i++)
+		{
+			RowcloneRowSet *rs = st->rows[i];
+			int			from = st->cursor[i];
+			int			to = from;
+
+			while (to < rs->nrows && rs->depth[to] == depth)
+				to++;
+			if (from == to)
+				continue;
+			st->cursor[i] = to;
+			if (max_depth >= 0 && depth + 1 > max_depth)
+				continue;
+			for (int e = 0; e < g->nedges; e++)
+			{
+				RowcloneEdge *edge = &g->edges[e];
+				Datum		arrays[INDEX_MAX_KEYS];
+
+				if (edge->parent != i)
+					continue;
+				CHECK_FOR_INTERRUPTS();
+				for (int k = 0; k < edge->nkeys; k++)
+					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
+				/* the set may have grown: re-read rs after adding */
+				run(st, edge->closure_plan, arrays, SPI_OK_SELECT);
+				add_rows_from_result(st, edge->child, depth + 1);
+				rs = st->rows[i];
+			}
+		}
+		for (int i = 0; i < g->nnodes; i++)
+			if (st->cursor[i] < st->rows[i]->nrows)
+				pending = true;
+		if (!pending)
+			break;
+	}
+}
+
+/* Typed values of overrides that set key columns: one query. */
+static void
+read_key_overrides(CascadeState *st)
+{
+	RowcloneGraph *g = st->g;
+	StringInfoData sql;
+	bool		any = false;
+	Oid			argtypes[1] = {JSONBOID};
+	int			rc;
+
+	st->override_values = palloc0(sizeof(Datum) * Max(g->noverride_slots, 1));
+	st->override_nulls = palloc0(sizeof(bool) * Max(g->noverride_slots, 1));
+	for (int i = 0; i < g->nnodes; i++)
+		for (int j = 0; j < g->nodes[i].npk; j++)
+			if (g->nodes[i].key_source[j] == RC_KEY_OVERRIDE)
+				any = true;
+	if (!any)
+		return;
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
+	for (int s = 0; s < g->noverride_slots; s++)
+		appendStringInfo(&sql, "%s\"%d\" %s", s > 0 ? ", " : "", s,
+						 rowclone_qualified_type_name(g->override_types[s]));
+	appendStringInfoChar(&sql, ')');
+	rc = SPI_execute_with_args(sql.data, 1, argtypes, &st->overrides, NULL, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "rowclone: could not read overrides");
+	for (int s = 0; s < g->noverride_slots; s++)
+	{
+		int16		typlen;
+		bool		typbyval;
+		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, s + 1,
+									  &st->override_nulls[s]);
+
+		get_typlenbyval(g->override_types[s], &typlen, &typbyval);
+		st->override_values[s] = st->override_nulls[s] ? (Datum) 0 :
+			datumCopy(v, typbyval, typlen);
+	}
+}
+
+/* Phase 2: the copies' keys, in insert order (referenced tables first). */
+static void
+make_keys(CascadeState *st)
+{
+	RowcloneGraph *g = st->g;
+	EState	   *estate = CreateExecutorState();
+	ExprContext *econtext = GetPerTupleExprContext(estate);
+
+	read_key_overrides(st);
+	for (int o = 0; o < g->nnodes; o++)
+	{
+		int			i = g->order[o];
+		RowcloneNode *node = &g->nodes[i];
+		RowcloneRowSet *rs = st->rows[i];
+		ExprState  *defaults[INDEX_MAX_KEYS] = {0};
+
+		rowclone_rowset_alloc_new_keys(rs);
+		for (int j = 0; j < node->npk; j++)
+			if (node->key_source[j] == RC_KEY_DEFAULT)
+				defaults[j] = ExecPrepareExpr(node->key_default[j], estate);
+
+		for (int row = 0; row < rs->nrows; row++)
+		{
+			if ((row & 1023) == 0)
+			{
+				CHECK_FOR_INTERRUPTS();
+				ResetExprContext(econtext);
+			}
+			for (int j = 0; j < node->npk; j++)
+			{
+				Datum		v = rs->values[j][row];
+				bool		isnull = false;
+
+				switch (node->key_source[j])
+				{
+					case RC_KEY_COPY:
+						break;
+					case RC_KEY_OVERRIDE:
+						v = st->override_values[node->key_slot[j]];
+						isnull = st->override_nulls[node->key_slot[j]];
+						break;
+					case RC_KEY_DEFAULT:
+						v = ExecEvalExprSwitchContext(defaults[j], econtext, &isnull);
+						if (!isnull)
+						{
+							MemoryContext old = MemoryContextSwitchTo(rs->cxt);
+
+							v = datumCopy(v, rs->typbyval[j], rs->typlen[j]);
+							MemoryContextSwitchTo(old);
+						}
+						break;
+					case RC_KEY_MAP:
+						{
+							RowcloneRemap *remap = &node->remaps[node->key_remap[j]];
+							RowcloneRowSet *target = st->rows[remap->target];
+							Datum		probe[INDEX_MAX_KEYS];
+							bool		complete = true;
+							int			trow;
+
+							for (int k = 0; k < remap->nkeys; k++)
+							{
+								if (rs->nulls[remap->fetch_col[k]][row])
+									complete = false;
+								probe[remap->target_pos[k]] = rs->values[remap->fetch_col[k]][row];
+							}
+							trow = complete && target->new_key ?
+								rowclone_rowset_find(target, probe) : -1;
+							if (trow >= 0)
+								for (int k = 0; k < remap->nkeys; k++)
+									if (remap->conkey[k] == node->pk_attnums[j])
+										v = target->new_key[remap->target_pos[k]][trow];
+							break;
+						}
+				}
+				rs->new_key[j][row] = v;
+				rs->new_key_null[j][row] = isnull;
+			}
+		}
+	}
+	FreeExecutorState(estate);
+
+	/* arrays of old and new keys per table, for the statements */
+	st->old_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+	st->new_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+	for (int i = 0; i < g->nnodes; i++)
+	{
+		RowcloneRowSet *rs = st->rows[i];
+
+		st->old_arrays[i] = palloc(sizeof(Datum) * g->nodes[i].npk);
+		st->new_arrays[i] = palloc(sizeof(Datum) * g->nodes[i].npk);
+		for (int j = 0; j < g->nodes[i].npk; j++)
+		{
+			st->old_arrays[i][j] = column_array(rs, j, 0, rs->nrows);
+			st->new_arrays[i][j] = make_array(rs, rs->new_key[j], rs->new_key_null[j],
+											  rs->nrows, g->nodes[i].pk_types[j]);
+		}
+	}
+}
+
+/* Phase 3 and 4: one INSERT per table, then the deferred references. */
+static void
+write_copies(CascadeState *st)
+{
+	RowcloneGraph *g = st->g;
+
+	for (int o = 0; o < g->nnodes; o++)
+	{
+		int			i = g->order[o];
+		RowcloneNode *node = &g->nodes[i];
+		Datum		params[FUNC_MAX_ARGS * 4];
+		int			n = 0;
+
+		if (st->rows[i]->nrows == 0)
+			continue;
+		st->current = i;
+		for (int j = 0; j < node->npk; j++)
+			params[n++] = st->old_arrays[i][j];
+		for (int j = 0; j < node->npk; j++)
+			params[n++] = st->new_arrays[i][j];
+		if (node->insert_takes_overrides)
+			params[n++] = st->overrides;
+		for (int r = 0; r < node->nremaps; r++)
+		{
+			RowcloneRemap *remap = &node->remaps[r];
+
+			if (remap->join_param == 0)
+				continue;
+			Assert(remap->join_param == n + 1);
+			for (int j = 0; j < g->nodes[remap->target].npk; j++)
+				params[n++] = st->old_arrays[remap->target][j];
+			for (int j = 0; j < g->nodes[remap->target].npk; j++)
+				params[n++] = st->new_arrays[remap->target][j];
+		}
+		Assert(n == node->insert_nparams);
+		run(st, node->insert_plan, params, SPI_OK_INSERT);
+		if (SPI_processed != (uint64) st->rows[i]->nrows)
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+					 errmsg("only " UINT64_FORMAT " of %d copies of rows of table \"%s\" were inserted",
+							SPI_processed, st->rows[i]->nrows, node->display_name),
+					 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
+	}
+
+	for (int o = 0; o < g->nnodes; o++)
+	{
+		int			i = g->order[o];
+		RowcloneNode *node = &g->nodes[i];
+
+		if (st->rows[i]->nrows == 0)
+			continue;
+		st->current = i;
+		for (int r = 0; r < node->nremaps; r++)
+		{
+			RowcloneRemap *remap = &node->remaps[r];
+			Datum		params[3 * INDEX_MAX_KEYS];
+			int			n = 0;
+
+			if (!remap->deferred || st->rows[remap->target]->nrows == 0)
+				continue;
+			for (int j = 0; j < node->npk; j++)
+				params[n++] = st->new_arrays[i][j];
+			for (int j = 0; j < g->nodes[remap->target].npk; j++)
+				params[n++] = st->old_arrays[remap->target][j];
+			for (int j = 0; j < g->nodes[remap->target].npk; j++)
+				params[n++] = st->new_arrays[remap->target][j];
+			run(st, remap->fixup_plan, params, SPI_OK_UPDATE);
+		}
+	}
+	st->current = -1;
+}
+
+/*
+ * Run a set-based clone of one source row.  Call inside SPI_connect; the
+ * result's memory lives in the current (SPI) memory context.
+ */
+void
+rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
+						 RowcloneCascadeResult *result)
+{
+	RowcloneGraph *g = plan->graph;
+	CascadeState st;
+	ErrorContextCallback errcallback;
+	Datum		root_arrays[INDEX_MAX_KEYS];
+
+	memset(&st, 0, sizeof(st));
+	st.plan = plan;
+	st.g = g;
+	st.key = key;
+	st.overrides = overrides;
+	st.current = -1;
+	st.snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	st.rows = palloc0(sizeof(RowcloneRowSet *) * g->nnodes);
+	st.cursor = palloc0(sizeof(int) * g->nnodes);
+	for (int i = 0; i < g->nnodes; i++)
+		st.rows[i] = rowclone_rowset_create(CurrentMemoryContext, g->nodes[i].nfetch,
+											g->nodes[i].npk, g->nodes[i].fetch_types,
+											g->nodes[i].pk_collations);
+
+	errcallback.callback = cascade_error_callback;
+	errcallback.arg = &st;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	/* the source key, in the key columns' types */
+	if (plan->key_as_jsonb)
+	{
+		for (int j = 0; j < g->nodes[0].npk; j++)
+			root_arrays[j] = make_array(NULL, &key->values[j], NULL, 1, g->nodes[0].pk_types[j]);
+	}
+	else
+	{
+		Datum		v = rowclone_cast_datum(key->values[0], plan->key_param_types[0],
+											g->nodes[0].pk_types[0]);
+
+		root_arrays[0] = make_array(NULL, &v, NULL, 1, g->nodes[0].pk_types[0]);
+	}
+
+	closure(&st, root_arrays);
+	make_keys(&st);
+	write_copies(&st);
+
+	UnregisterSnapshot(st.snapshot);
+	error_context_stack = errcallback.previous;
+	result->graph = g;
+	result->rows = st.rows;
+}
+
+/* clone_row's result: the root copy's key in the caller's key type. */
+Datum
+rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, bool *isnull)
+{
+	RowcloneRowSet *rs = result->rows[0];
+	RowcloneNode *root = &result->graph->nodes[0];
+	Datum		v;
+
+	*isnull = false;
+	if (!plan->key_as_jsonb)
+		return rowclone_cast_datum(rs->new_key[0][0], root->pk_types[0], plan->result_type);
+	{
+		Datum		keys[INDEX_MAX_KEYS];
+
+		for (int j = 0; j < root->npk; j++)
+			keys[j] = rs->new_key[j][0];
+		v = rowclone_key_to_jsonb(root->npk, root->pk_names, root->pk_types, keys);
+		if (plan->result_type != JSONBOID)
+			v = rowclone_cast_datum(v, JSONBOID, plan->result_type);
+	}
+	return v;
+}

@@ -1,0 +1,910 @@
+/*-------------------------------------------------------------------------
+ *
+ * graph.c
+ *	  Plans a set-based clone (cascade, clone_graph, clone_plan): finds the
+ *	  tables whose rows the clone copies, the foreign keys it follows down
+ *	  and those it does not (and why), decides how each copy's primary key
+ *	  is made and which foreign keys are rewritten to point at copies,
+ *	  orders the INSERTs so references exist before they are checked
+ *	  (breaking cycles with UPDATE fix-ups), and prepares the statements.
+ *
+ * Every planning error is raised here, before anything is read or written.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "rewrite/rewriteHandler.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "graph.h"
+#include "plan.h"
+#include "sqlgen.h"
+
+#define MAX_NODES 256
+
+typedef struct FetchCol
+{
+	AttrNumber	attnum;
+	Oid			cast_to;		/* InvalidOid: the column's own type */
+} FetchCol;
+
+typedef struct GraphBuild
+{
+	RowcloneRequest *req;
+	RowcloneGraph *g;
+	int			nnodes;
+	RowcloneTable *tables[MAX_NODES];
+	RowcloneNode *nodes;
+	FetchCol  (*fetch)[RC_MAX_FETCH];
+	List	   *edges;			/* RowcloneEdge * */
+	List	   *edge_fks;		/* RowcloneForeignKey *, parallel to edges */
+	RowcloneOption *overrides;
+	RowcloneOption *resets;
+} GraphBuild;
+
+static int
+node_index(GraphBuild *b, Oid relid)
+{
+	for (int i = 0; i < b->nnodes; i++)
+		if (b->tables[i]->relid == relid)
+			return i;
+	return -1;
+}
+
+static int
+add_node(GraphBuild *b, RowcloneTable *table, int depth, char *reached_by)
+{
+	int			i = b->nnodes;
+	RowcloneNode *node = &b->nodes[i];
+
+	if (i >= MAX_NODES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("clone of \"%s\" reaches more than %d tables",
+						rowclone_display_name(b->tables[0]), MAX_NODES),
+				 errhint("Use skip or max_depth to limit the cascade.")));
+	rowclone_check_cloneable(table);
+	b->tables[i] = table;
+	b->nnodes++;
+	memset(node, 0, sizeof(*node));
+	node->relid = table->relid;
+	node->display_name = pstrdup(rowclone_display_name(table));
+	node->depth = depth;
+	node->reached_by = reached_by;
+	node->isa_parent = -1;
+	node->npk = table->npk;
+	for (int j = 0; j < table->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
+
+		node->pk_names[j] = pstrdup(col->name);
+		node->pk_attnums[j] = col->attnum;
+		node->pk_types[j] = col->typid;
+		node->pk_collations[j] = get_typcollation(col->typid);
+		b->fetch[i][j].attnum = col->attnum;
+		b->fetch[i][j].cast_to = InvalidOid;
+		node->fetch_types[j] = col->typid;
+	}
+	node->nfetch = table->npk;
+	return i;
+}
+
+/* Index of a fetched column of node i (added if new). */
+static int
+fetch_col(GraphBuild *b, int i, AttrNumber attnum, Oid cast_to)
+{
+	RowcloneNode *node = &b->nodes[i];
+	RowcloneColumn *col = rowclone_column_by_attnum(b->tables[i], attnum);
+
+	if (cast_to == col->typid)
+		cast_to = InvalidOid;
+	for (int c = 0; c < node->nfetch; c++)
+		if (b->fetch[i][c].attnum == attnum && b->fetch[i][c].cast_to == cast_to)
+			return c;
+	if (node->nfetch >= RC_MAX_FETCH)
+		elog(ERROR, "rowclone: too many fetched columns for \"%s\"", node->display_name);
+	b->fetch[i][node->nfetch].attnum = attnum;
+	b->fetch[i][node->nfetch].cast_to = cast_to;
+	node->fetch_types[node->nfetch] = OidIsValid(cast_to) ? cast_to : col->typid;
+	return node->nfetch++;
+}
+
+static bool
+in_skip(GraphBuild *b, Oid relid)
+{
+	for (int i = 0; i < b->req->nskip; i++)
+		if (b->req->skip[i] == relid)
+			return true;
+	return false;
+}
+
+static const char *
+deltype_text(char confdeltype)
+{
+	return confdeltype == FKCONSTR_ACTION_SETNULL ? "ON DELETE SET NULL" : "ON DELETE SET DEFAULT";
+}
+
+/*
+ * Discover the tables: the source, its is-a parents (always), and with
+ * cascade the tables whose foreign keys reference a copied table, breadth
+ * first so that a table's depth is the smallest it is reached at.
+ */
+static void
+discover(GraphBuild *b, RowcloneTable *root)
+{
+	RowcloneRequest *req = b->req;
+
+	add_node(b, root, 0, "source table");
+	for (int i = 0; i < b->nnodes; i++)
+	{
+		RowcloneTable *table = b->tables[i];
+		RowcloneTable *parent;
+		RowcloneForeignKey *link;
+
+		CHECK_FOR_INTERRUPTS();
+		link = rowclone_find_parent_link(table, &parent);
+		if (link != NULL)
+		{
+			int			p = node_index(b, parent->relid);
+
+			if (p < 0)
+				p = add_node(b, parent, b->nodes[i].depth,
+							 psprintf("is-a parent of \"%s\" (%s)",
+									  b->nodes[i].display_name, link->conname));
+			b->nodes[i].isa_parent = p;
+		}
+		if (!req->cascade)
+			continue;
+
+		rowclone_table_load_references(table);
+		for (int r = 0; r < table->nrefs; r++)
+		{
+			RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
+			RowcloneForeignKey *fk = rowclone_fkey_by_oid(child, table->ref_conoids[r]);
+			char	   *why = NULL;
+			int			c;
+			RowcloneEdge *edge;
+
+			if (fk == NULL)
+				continue;		/* concurrently dropped: the cache will know */
+			if (fk->confdeltype == FKCONSTR_ACTION_SETNULL ||
+				fk->confdeltype == FKCONSTR_ACTION_SETDEFAULT)
+				why = psprintf("%s: a reference, not ownership", deltype_text(fk->confdeltype));
+			else if (in_skip(b, child->relid))
+				why = "table in skip";
+			else if (req->max_depth >= 0 && b->nodes[i].depth + 1 > req->max_depth)
+				why = psprintf("beyond max_depth %d", req->max_depth);
+			if (why != NULL)
+			{
+				b->nodes[i].not_followed =
+					lappend(b->nodes[i].not_followed,
+							psprintf("%s from %s: %s", fk->conname,
+									 rowclone_display_name(child), why));
+				continue;
+			}
+			c = node_index(b, child->relid);
+			if (c < 0)
+				c = add_node(b, child, b->nodes[i].depth + 1,
+							 psprintf("%s to \"%s\"", fk->conname, b->nodes[i].display_name));
+			edge = palloc0(sizeof(RowcloneEdge));
+			edge->child = c;
+			edge->parent = i;
+			edge->conname = pstrdup(fk->conname);
+			edge->nkeys = fk->nkeys;
+			b->edges = lappend(b->edges, edge);
+			b->edge_fks = lappend(b->edge_fks, fk);
+		}
+	}
+}
+
+static int
+override_slot_of(GraphBuild *b, RowcloneColumn *col)
+{
+	for (int i = 0; i < b->req->noverride_keys; i++)
+		if (b->overrides[i].column == col)
+			return i;
+	return -1;
+}
+
+static bool
+is_reset(GraphBuild *b, RowcloneColumn *col)
+{
+	for (int i = 0; i < b->req->nreset; i++)
+		if (b->resets[i].column == col)
+			return true;
+	return false;
+}
+
+static bool
+refs_primary_key(RowcloneForeignKey *fk, RowcloneTable *target, int *pos)
+{
+	if (fk->nkeys != target->npk)
+		return false;
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		pos[k] = -1;
+		for (int j = 0; j < target->npk; j++)
+			if (target->pk_attnums[j] == fk->confkey[k])
+				pos[k] = j;
+		if (pos[k] < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The foreign keys of node i into copied tables that copies rewrite, and
+ * where its key columns get their values.  Raises the "no fresh key"
+ * error.
+ */
+static void
+plan_keys_and_remaps(GraphBuild *b, int i)
+{
+	RowcloneTable *table = b->tables[i];
+	RowcloneNode *node = &b->nodes[i];
+	RowcloneForeignKey *link = NULL;
+	List	   *remaps = NIL;
+	bool		fresh = false;
+	ListCell   *lc;
+
+	if (node->isa_parent >= 0)
+	{
+		RowcloneTable *parent;
+
+		link = rowclone_find_parent_link(table, &parent);
+	}
+
+	for (int f = 0; f < table->nfkeys; f++)
+	{
+		RowcloneForeignKey *fk = &table->fkeys[f];
+		int			t = node_index(b, fk->confrelid);
+		RowcloneRemap *remap;
+		bool		plain = true;
+
+		if (t < 0 || fk->for_referenced_partition)
+			continue;
+		remap = palloc0(sizeof(RowcloneRemap));
+		if (!refs_primary_key(fk, b->tables[t], remap->target_pos))
+			continue;
+		for (int k = 0; k < fk->nkeys; k++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
+
+			/* overrides and reset beat remapping */
+			if (col->generated || override_slot_of(b, col) >= 0 || is_reset(b, col))
+				plain = false;
+		}
+		if (!plain)
+			continue;
+		remap->target = t;
+		remap->conname = pstrdup(fk->conname);
+		remap->nkeys = fk->nkeys;
+		remap->is_parent_link = (fk == link);
+		for (int k = 0; k < fk->nkeys; k++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
+
+			remap->conkey[k] = fk->conkey[k];
+			if (col->pk_position >= 0)
+				remap->pk_part = true;
+		}
+		if (remap->pk_part)
+			for (int k = 0; k < fk->nkeys; k++)
+				remap->fetch_col[k] = fetch_col(b, i, fk->conkey[k],
+												b->nodes[t].pk_types[remap->target_pos[k]]);
+		remaps = lappend(remaps, remap);
+	}
+	node->nremaps = list_length(remaps);
+	node->remaps = palloc0(sizeof(RowcloneRemap) * Max(node->nremaps, 1));
+	foreach(lc, remaps)
+		node->remaps[foreach_current_index(lc)] = *(RowcloneRemap *) lfirst(lc);
+
+	for (int j = 0; j < table->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
+		int			slot = override_slot_of(b, col);
+		int			by_remap = -1;
+
+		/* the is-a link first, then any other key into a copied table */
+		for (int r = 0; r < node->nremaps && by_remap < 0; r++)
+			if (node->remaps[r].is_parent_link)
+				for (int k = 0; k < node->remaps[r].nkeys; k++)
+					if (node->remaps[r].conkey[k] == col->attnum)
+						by_remap = r;
+		for (int r = 0; r < node->nremaps && by_remap < 0; r++)
+			for (int k = 0; k < node->remaps[r].nkeys; k++)
+				if (node->remaps[r].conkey[k] == col->attnum)
+					by_remap = r;
+
+		if (slot >= 0)
+		{
+			node->key_source[j] = RC_KEY_OVERRIDE;
+			node->key_slot[j] = slot;
+		}
+		else if (is_reset(b, col) && (col->identity || col->has_default))
+			node->key_source[j] = RC_KEY_DEFAULT;
+		else if (is_reset(b, col))
+			node->key_source[j] = RC_KEY_COPY;	/* NULL would not do: not fresh */
+		else if (by_remap >= 0)
+		{
+			node->key_source[j] = RC_KEY_MAP;
+			node->key_remap[j] = by_remap;
+		}
+		else if (col->identity || col->has_default)
+			node->key_source[j] = RC_KEY_DEFAULT;
+		else
+			node->key_source[j] = RC_KEY_COPY;
+
+		if (node->key_source[j] == RC_KEY_DEFAULT)
+		{
+			Relation	rel = relation_open(table->relid, NoLock);
+
+			node->key_default[j] = (Expr *) build_column_default(rel, col->attnum);
+			relation_close(rel, NoLock);
+			if (node->key_default[j] == NULL)
+				elog(ERROR, "rowclone: no default for column \"%s\"", col->name);
+		}
+		if (node->key_source[j] != RC_KEY_COPY)
+			fresh = true;
+	}
+
+	if (!fresh)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
+						node->display_name),
+				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row; the table is reached as %s.",
+						   node->display_name, node->reached_by),
+				 i == 0 ?
+				 errhint("Give a key column a default (an identity column or a sequence, for example), or pass a new key in overrides.") :
+				 errhint("Give a key column a default (an identity column or a sequence, for example), pass a new key in overrides, or skip the table.")));
+}
+
+/*
+ * Order the INSERTs so that every referenced copy exists before the rows
+ * referencing it.  Where tables reference each other in a cycle, a
+ * reference that is not part of a primary key is written as it was and set
+ * by UPDATE after all INSERTs (deferred); keys cannot wait.
+ */
+static void
+order_inserts(GraphBuild *b)
+{
+	int			n = b->nnodes;
+	bool	   *done = palloc0(sizeof(bool) * n);
+	int			ndone = 0;
+
+	b->g->order = palloc(sizeof(int) * n);
+	while (ndone < n)
+	{
+		int			pick = -1;
+
+		for (int i = 0; i < n && pick < 0; i++)
+		{
+			bool		ready = !done[i];
+
+			for (int r = 0; ready && r < b->nodes[i].nremaps; r++)
+			{
+				RowcloneRemap *remap = &b->nodes[i].remaps[r];
+
+				if (!remap->deferred && remap->target != i && !done[remap->target])
+					ready = false;
+			}
+			if (ready)
+				pick = i;
+		}
+		if (pick < 0)
+		{
+			/* a cycle: defer the non-key references of the first table that allows it */
+			for (int i = 0; i < n && pick < 0; i++)
+			{
+				bool		can = !done[i];
+
+				for (int r = 0; can && r < b->nodes[i].nremaps; r++)
+				{
+					RowcloneRemap *remap = &b->nodes[i].remaps[r];
+
+					if (remap->target != i && !done[remap->target] && remap->pk_part)
+						can = false;
+				}
+				if (!can)
+					continue;
+				for (int r = 0; r < b->nodes[i].nremaps; r++)
+				{
+					RowcloneRemap *remap = &b->nodes[i].remaps[r];
+
+					if (remap->target != i && !done[remap->target])
+						remap->deferred = true;
+				}
+				pick = i;
+			}
+		}
+		if (pick < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot order the copies of \"%s\": primary keys of its tables reference each other in a cycle",
+							b->nodes[0].display_name),
+					 errhint("Skip one of the tables in the cycle.")));
+		done[pick] = true;
+		b->g->order[ndone++] = pick;
+	}
+}
+
+static char *
+fetch_expr(GraphBuild *b, int i, int c)
+{
+	RowcloneColumn *col = rowclone_column_by_attnum(b->tables[i], b->fetch[i][c].attnum);
+	char	   *ref = psprintf("s.%s", quote_identifier(col->name));
+
+	if (OidIsValid(b->fetch[i][c].cast_to))
+		return psprintf("CAST(%s AS %s)", ref, rowclone_qualified_type_name(b->fetch[i][c].cast_to));
+	return ref;
+}
+
+static char *
+fetch_list(GraphBuild *b, int i)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int c = 0; c < b->nodes[i].nfetch; c++)
+		appendStringInfo(&buf, "%s%s", c > 0 ? ", " : "", fetch_expr(b, i, c));
+	return buf.data;
+}
+
+/*
+ * ROWS FROM (pg_catalog.unnest($first::t0[]), ...) AS alias(prefix0, ...):
+ * the multi-argument unnest(a, b) shorthand only exists unqualified.
+ */
+static void
+append_unnest(StringInfo buf, int first, int n, Oid *types, const char *alias,
+			  const char **prefixes, int nprefixes)
+{
+	int			p = first;
+
+	appendStringInfoString(buf, "ROWS FROM (");
+	for (int g = 0; g < nprefixes; g++)
+		for (int k = 0; k < n; k++)
+		{
+			appendStringInfo(buf, "%spg_catalog.unnest($%d::%s)", p > first ? ", " : "", p,
+							 rowclone_qualified_type_name(get_array_type(types[k])));
+			p++;
+		}
+	appendStringInfo(buf, ") AS %s(", alias);
+	for (int g = 0; g < nprefixes; g++)
+		for (int k = 0; k < n; k++)
+			appendStringInfo(buf, "%s%s%d", g + k > 0 ? ", " : "", prefixes[g], k);
+	appendStringInfoChar(buf, ')');
+}
+
+static void
+check_array_types(RowcloneNode *node, int n, Oid *types)
+{
+	for (int k = 0; k < n; k++)
+		if (!OidIsValid(get_array_type(types[k])))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot cascade through table \"%s\": type %s has no array type",
+							node->display_name, format_type_be(types[k]))));
+}
+
+static SPIPlanPtr
+prepare_custom(const char *sql, int nargs, Oid *argtypes)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SPIPlanPtr	plan;
+
+	/* Sizes of the key arrays vary per call: plan each execution for them. */
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_CUSTOM_PLAN);
+	MemoryContextSwitchTo(cxt);
+	if (plan == NULL)
+		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",
+			 SPI_result_code_string(SPI_result), sql);
+	return plan;
+}
+
+static Oid *
+array_arg_types(int n, Oid *types, int groups)
+{
+	Oid		   *args = palloc(sizeof(Oid) * Max(n * groups, 1));
+
+	for (int g = 0; g < groups; g++)
+		for (int k = 0; k < n; k++)
+			args[g * n + k] = get_array_type(types[k]);
+	return args;
+}
+
+/* SELECT fetched columns FROM unnest(keys) JOIN ONLY t s ON s.pk = k */
+static void
+prepare_seed(GraphBuild *b, int i)
+{
+	RowcloneTable *table = b->tables[i];
+	RowcloneNode *node = &b->nodes[i];
+	StringInfoData sql;
+	const char *prefix[] = {"k"};
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, i));
+	append_unnest(&sql, 1, node->npk, node->pk_types, "f", prefix, 1);
+	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+	for (int j = 0; j < node->npk; j++)
+	{
+		if (j > 0)
+			appendStringInfoString(&sql, " AND ");
+		generate_operator_clause(&sql, psprintf("s.%s", quote_identifier(node->pk_names[j])),
+								 node->pk_types[j], table->pk_eqop[j],
+								 psprintf("f.k%d", j), node->pk_types[j]);
+	}
+	node->seed_plan = prepare_custom(sql.data, node->npk,
+									 array_arg_types(node->npk, node->pk_types, 1));
+}
+
+/* SELECT child's fetched columns FROM unnest(referenced values) JOIN ONLY child s ON fk */
+static void
+prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
+{
+	RowcloneTable *child = b->tables[edge->child];
+	RowcloneTable *parent = b->tables[edge->parent];
+	Oid			types[INDEX_MAX_KEYS];
+	StringInfoData sql;
+	const char *prefix[] = {"k"};
+
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		edge->parent_fetch_col[k] = fetch_col(b, edge->parent, fk->confkey[k], InvalidOid);
+		types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
+	}
+	check_array_types(&b->nodes[edge->parent], fk->nkeys, types);
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, edge->child));
+	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
+	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(child, fk->conkey[k]);
+
+		if (k > 0)
+			appendStringInfoString(&sql, " AND ");
+		/* conpfeqop: referenced (left) = referencing (right) */
+		generate_operator_clause(&sql, psprintf("f.k%d", k), types[k], fk->pf_eq_oprs[k],
+								 psprintf("s.%s", quote_identifier(col->name)), col->typid);
+	}
+	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
+}
+
+static RowcloneForeignKey *
+remap_fk(RowcloneTable *table, RowcloneRemap *remap)
+{
+	for (int f = 0; f < table->nfkeys; f++)
+		if (strcmp(table->fkeys[f].conname, remap->conname) == 0)
+			return &table->fkeys[f];
+	elog(ERROR, "rowclone: foreign key \"%s\" vanished", remap->conname);
+	return NULL;
+}
+
+static void
+append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
+{
+	RowcloneTable *table = b->tables[i];
+	RowcloneRemap *remap = &b->nodes[i].remaps[r];
+	RowcloneNode *target = &b->nodes[remap->target];
+	RowcloneForeignKey *fk = remap_fk(table, remap);
+	char	   *alias = psprintf("r%d", r);
+	const char *prefixes[] = {"o", "n"};
+
+	appendStringInfoString(joins, " LEFT JOIN ");
+	append_unnest(joins, remap->join_param, target->npk, target->pk_types, alias, prefixes, 2);
+	appendStringInfoString(joins, " ON ");
+	for (int q = 0; q < remap->nkeys; q++)
+	{
+		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
+
+		if (q > 0)
+			appendStringInfoString(joins, " AND ");
+		/* conpfeqop: referenced (left) = referencing (right) */
+		generate_operator_clause(joins, psprintf("%s.o%d", alias, remap->target_pos[q]),
+								 target->pk_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
+								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
+	}
+}
+
+/* The first key into a copied table that column attnum belongs to, or -1. */
+static int
+remap_of_column(RowcloneNode *node, AttrNumber attnum, int *pos)
+{
+	for (int r = 0; r < node->nremaps; r++)
+		for (int k = 0; k < node->remaps[r].nkeys; k++)
+			if (node->remaps[r].conkey[k] == attnum)
+			{
+				*pos = k;
+				return r;
+			}
+	return -1;
+}
+
+/* UPDATE the copies' deferred references once every copy exists. */
+static void
+prepare_fixup(GraphBuild *b, int i, int r)
+{
+	RowcloneTable *table = b->tables[i];
+	RowcloneNode *node = &b->nodes[i];
+	RowcloneRemap *remap = &node->remaps[r];
+	RowcloneNode *target = &b->nodes[remap->target];
+	RowcloneForeignKey *fk = remap_fk(table, remap);
+	StringInfoData upd;
+	const char *meprefix[] = {"k"};
+	const char *rprefix[] = {"o", "n"};
+	Oid			uargs[3 * INDEX_MAX_KEYS];
+	int			nu = 0;
+
+	initStringInfo(&upd);
+	appendStringInfo(&upd, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
+	for (int q = 0; q < remap->nkeys; q++)
+		appendStringInfo(&upd, "%s%s = r.n%d", q > 0 ? ", " : "",
+						 quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name),
+						 remap->target_pos[q]);
+	appendStringInfoString(&upd, " FROM ");
+	append_unnest(&upd, 1, node->npk, node->pk_types, "me", meprefix, 1);
+	appendStringInfoString(&upd, ", ");
+	append_unnest(&upd, node->npk + 1, target->npk, target->pk_types, "r", rprefix, 2);
+	appendStringInfoString(&upd, " WHERE ");
+	for (int j = 0; j < node->npk; j++)
+	{
+		appendStringInfoString(&upd, j > 0 ? " AND " : "");
+		generate_operator_clause(&upd, psprintf("t.%s", quote_identifier(node->pk_names[j])),
+								 node->pk_types[j], table->pk_eqop[j],
+								 psprintf("me.k%d", j), node->pk_types[j]);
+	}
+	for (int q = 0; q < remap->nkeys; q++)
+	{
+		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
+
+		appendStringInfoString(&upd, " AND ");
+		generate_operator_clause(&upd, psprintf("r.o%d", remap->target_pos[q]),
+								 target->pk_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
+								 psprintf("t.%s", quote_identifier(fcol->name)), fcol->typid);
+	}
+	for (int j = 0; j < node->npk; j++)
+		uargs[nu++] = get_array_type(node->pk_types[j]);
+	for (int g = 0; g < 2; g++)
+		for (int j = 0; j < target->npk; j++)
+			uargs[nu++] = get_array_type(target->pk_types[j]);
+	remap->fixup_plan = prepare_custom(upd.data, nu, uargs);
+}
+
+/*
+ * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM unnest(old key,
+ * new key) m JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN
+ * key maps of referenced copies].  Parameters: old key arrays, new key
+ * arrays, the overrides jsonb if the table has non-key overrides, then old
+ * and new key arrays of each joined referenced table.
+ *
+ * Also classifies the columns for clone_plan; prepares only with prepare.
+ */
+static void
+plan_insert(GraphBuild *b, int i, bool prepare)
+{
+	RowcloneTable *table = b->tables[i];
+	RowcloneNode *node = &b->nodes[i];
+	StringInfoData targets;
+	StringInfoData exprs;
+	StringInfoData joins;
+	StringInfoData sql;
+	Oid			argtypes[FUNC_MAX_ARGS * 4];
+	int			nargs = 0;
+	bool		overriding = false;
+	const char *mprefix[] = {"o", "n"};
+	List	   *slots = NIL;
+	ListCell   *lc;
+
+	initStringInfo(&targets);
+	initStringInfo(&exprs);
+	initStringInfo(&joins);
+	for (int g = 0; g < 2; g++)
+		for (int j = 0; j < node->npk; j++)
+			argtypes[nargs++] = get_array_type(node->pk_types[j]);
+	for (int c = 0; c < table->ncolumns; c++)
+		if (table->columns[c].pk_position < 0 && override_slot_of(b, &table->columns[c]) >= 0)
+			node->insert_takes_overrides = true;
+	if (node->insert_takes_overrides)
+		argtypes[nargs++] = JSONBOID;
+
+	for (int c = 0; c < table->ncolumns; c++)
+	{
+		RowcloneColumn *col = &table->columns[c];
+		int			slot = override_slot_of(b, col);
+		int			pos = 0;
+		int			r = remap_of_column(node, col->attnum, &pos);
+		char	   *expr = NULL;
+
+		if (col->pk_position >= 0)
+		{
+			RowcloneKeySource src = node->key_source[col->pk_position];
+
+			expr = psprintf("m.n%d", col->pk_position);
+			if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+				overriding = true;
+			if (src == RC_KEY_COPY)
+				node->copied_columns = lappend(node->copied_columns, col->name);
+			else if (src == RC_KEY_MAP)
+				node->remapped_columns = lappend(node->remapped_columns, col->name);
+			else
+				node->fresh_columns = lappend(node->fresh_columns, col->name);
+		}
+		else if (col->generated || (slot < 0 && (is_reset(b, col) || col->identity)))
+			node->fresh_columns = lappend(node->fresh_columns, col->name);
+		else if (slot >= 0)
+		{
+			expr = psprintf("o.\"%d\"", slot);
+			slots = lappend_int(slots, slot);
+			if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+				overriding = true;
+			node->fresh_columns = lappend(node->fresh_columns, col->name);
+		}
+		else if (r >= 0 && !node->remaps[r].deferred)
+		{
+			RowcloneRemap *remap = &node->remaps[r];
+
+			if (remap->join_param == 0)
+			{
+				remap->join_param = nargs + 1;
+				for (int g = 0; g < 2; g++)
+					for (int j = 0; j < b->nodes[remap->target].npk; j++)
+						argtypes[nargs++] = get_array_type(b->nodes[remap->target].pk_types[j]);
+				append_remap_join(&joins, b, i, r);
+			}
+			expr = psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
+							r, r, remap->target_pos[pos], quote_identifier(col->name));
+			node->remapped_columns = lappend(node->remapped_columns, col->name);
+		}
+		else
+		{
+			/* copied as it is; a deferred reference is set afterwards */
+			expr = psprintf("s.%s", quote_identifier(col->name));
+			if (r >= 0)
+				node->remapped_columns = lappend(node->remapped_columns, col->name);
+			else
+				node->copied_columns = lappend(node->copied_columns, col->name);
+		}
+		if (expr == NULL)
+			continue;
+		appendStringInfo(&targets, "%s%s", targets.len > 0 ? ", " : "", quote_identifier(col->name));
+		appendStringInfo(&exprs, "%s%s", exprs.len > 0 ? ", " : "", expr);
+	}
+	node->insert_nparams = nargs;
+	if (!prepare)
+		return;
+
+	check_array_types(node, node->npk, node->pk_types);
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM ", table->sql_name,
+					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
+	append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
+	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+	for (int j = 0; j < node->npk; j++)
+	{
+		if (j > 0)
+			appendStringInfoString(&sql, " AND ");
+		generate_operator_clause(&sql, psprintf("s.%s", quote_identifier(node->pk_names[j])),
+								 node->pk_types[j], table->pk_eqop[j],
+								 psprintf("m.o%d", j), node->pk_types[j]);
+	}
+	if (slots != NIL)
+	{
+		bool		first = true;
+
+		appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(",
+						 2 * node->npk + 1);
+		foreach(lc, slots)
+		{
+			int			slot = lfirst_int(lc);
+
+			appendStringInfo(&sql, "%s\"%d\" %s", first ? "" : ", ", slot,
+							 rowclone_qualified_type_name(b->overrides[slot].column->typid));
+			first = false;
+		}
+		appendStringInfoChar(&sql, ')');
+	}
+	appendStringInfoString(&sql, joins.data);
+	node->insert_plan = prepare_custom(sql.data, nargs, argtypes);
+
+	for (int r = 0; r < node->nremaps; r++)
+		if (node->remaps[r].deferred)
+			prepare_fixup(b, i, r);
+}
+
+/*
+ * Plan a set-based clone of req.  With prepare, also prepare its
+ * statements (inside SPI); clone_plan only describes.  Allocates in the
+ * current memory context.
+ */
+RowcloneGraph *
+rowclone_graph_build(RowcloneRequest *req, bool prepare)
+{
+	GraphBuild	b;
+	RowcloneTable *root;
+	ListCell   *lc;
+	ListCell   *lc2;
+	int			e;
+
+	memset(&b, 0, sizeof(b));
+	b.req = req;
+	b.g = palloc0(sizeof(RowcloneGraph));
+	b.nodes = palloc0(sizeof(RowcloneNode) * MAX_NODES);
+	b.fetch = palloc0(sizeof(FetchCol) * RC_MAX_FETCH * MAX_NODES);
+
+	root = rowclone_table_get(req->relid);
+	rowclone_check_cloneable(root);
+	discover(&b, root);
+	rowclone_resolve_options(req, b.tables, b.nnodes, &b.overrides, &b.resets);
+	for (int i = 0; i < b.nnodes; i++)
+		plan_keys_and_remaps(&b, i);
+	order_inserts(&b);
+
+	b.g->nnodes = b.nnodes;
+	b.g->nodes = b.nodes;
+	b.g->nedges = list_length(b.edges);
+	b.g->edges = palloc0(sizeof(RowcloneEdge) * Max(b.g->nedges, 1));
+	e = 0;
+	forboth(lc, b.edges, lc2, b.edge_fks)
+	{
+		b.g->edges[e] = *(RowcloneEdge *) lfirst(lc);
+		if (prepare)
+			prepare_edge(&b, &b.g->edges[e], (RowcloneForeignKey *) lfirst(lc2));
+		else
+			for (int k = 0; k < b.g->edges[e].nkeys; k++)
+				b.g->edges[e].parent_fetch_col[k] =
+					fetch_col(&b, b.g->edges[e].parent,
+							  ((RowcloneForeignKey *) lfirst(lc2))->confkey[k], InvalidOid);
+		e++;
+	}
+	b.g->noverride_slots = req->noverride_keys;
+	b.g->override_types = palloc0(sizeof(Oid) * Max(req->noverride_keys, 1));
+	for (int s = 0; s < req->noverride_keys; s++)
+		b.g->override_types[s] = b.overrides[s].column->typid;
+
+	/* inserts last: their column lists also feed clone_plan */
+	for (int i = 0; i < b.nnodes; i++)
+	{
+		if (prepare)
+			prepare_seed(&b, i);
+		plan_insert(&b, i, prepare);
+	}
+	return b.g;
+}
+
+/* Keep every prepared statement of the graph; add them to *kept. */
+void
+rowclone_graph_keep(RowcloneGraph *graph, List **kept)
+{
+	for (int i = 0; i < graph->nnodes; i++)
+	{
+		RowcloneNode *node = &graph->nodes[i];
+
+		SPI_keepplan(node->seed_plan);
+		SPI_keepplan(node->insert_plan);
+		*kept = lappend(*kept, node->seed_plan);
+		*kept = lappend(*kept, node->insert_plan);
+		for (int r = 0; r < node->nremaps; r++)
+			if (node->remaps[r].fixup_plan)
+			{
+				SPI_keepplan(node->remaps[r].fixup_plan);
+				*kept = lappend(*kept, node->remaps[r].fixup_plan);
+			}
+	}
+	for (int e = 0; e < graph->nedges; e++)
+	{
+		SPI_keepplan(graph->edges[e].closure_plan);
+		*kept = lappend(*kept, graph->edges[e].closure_plan);
+	}
+}

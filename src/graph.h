@@ -1,0 +1,112 @@
+/*-------------------------------------------------------------------------
+ *
+ * graph.h
+ *	  The plan of a set-based clone: the tables it copies rows of (the
+ *	  source table, foreign-key children with cascade, is-a parents), how
+ *	  rows are found, how each copy's key is made and how references
+ *	  between copies are rewritten.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_GRAPH_H
+#define ROWCLONE_GRAPH_H
+
+#include "postgres.h"
+#include "executor/spi.h"
+#include "nodes/primnodes.h"
+
+#include "catalog.h"
+
+#define RC_MAX_FETCH (3 * INDEX_MAX_KEYS + 8)
+
+/* Where a primary key column of a copy gets its value. */
+typedef enum RowcloneKeySource
+{
+	RC_KEY_COPY,				/* as it is */
+	RC_KEY_DEFAULT,				/* the column default or identity, evaluated */
+	RC_KEY_OVERRIDE,			/* the value in overrides */
+	RC_KEY_MAP					/* the copy of the referenced row, if copied */
+} RowcloneKeySource;
+
+/*
+ * A foreign key of a copied table into a copied table: on the copies it
+ * points at the copy of the referenced row when that row is copied too.
+ * Only keys that reference the other table's primary key are rewritten.
+ */
+typedef struct RowcloneRemap
+{
+	int			target;			/* node index */
+	char	   *conname;
+	int			nkeys;
+	AttrNumber	conkey[INDEX_MAX_KEYS];
+	int			target_pos[INDEX_MAX_KEYS]; /* target PK position of conkey[i] */
+	int			fetch_col[INDEX_MAX_KEYS];	/* fetched value of conkey[i],
+											 * in the target's key type */
+	bool		is_parent_link;
+	bool		pk_part;		/* some of its columns are in our key */
+	bool		deferred;		/* set by UPDATE once all copies exist */
+	int			join_param;		/* $n of the target's key map in the
+								 * INSERT, or 0 when not joined */
+	SPIPlanPtr	fixup_plan;		/* deferred only */
+} RowcloneRemap;
+
+/* A foreign key followed down: rows referencing copied rows are copied. */
+typedef struct RowcloneEdge
+{
+	int			child;
+	int			parent;
+	char	   *conname;
+	int			nkeys;
+	int			parent_fetch_col[INDEX_MAX_KEYS];	/* referenced values */
+	SPIPlanPtr	closure_plan;	/* $ = arrays of referenced values;
+								 * returns the child's fetched columns */
+} RowcloneEdge;
+
+typedef struct RowcloneNode
+{
+	Oid			relid;
+	char	   *display_name;
+	int			depth;			/* the smallest depth the table is reached at */
+	char	   *reached_by;		/* for clone_plan */
+	int			isa_parent;		/* node index, or -1 */
+	int			npk;
+	char	   *pk_names[INDEX_MAX_KEYS];
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS];
+	Oid			pk_types[INDEX_MAX_KEYS];
+	Oid			pk_collations[INDEX_MAX_KEYS];
+	RowcloneKeySource key_source[INDEX_MAX_KEYS];
+	int			key_slot[INDEX_MAX_KEYS];	/* RC_KEY_OVERRIDE: override slot */
+	int			key_remap[INDEX_MAX_KEYS];	/* RC_KEY_MAP: remap index */
+	Expr	   *key_default[INDEX_MAX_KEYS];	/* RC_KEY_DEFAULT */
+	int			nfetch;			/* the first npk are the primary key */
+	Oid			fetch_types[RC_MAX_FETCH];
+	int			nremaps;
+	RowcloneRemap *remaps;
+	SPIPlanPtr	seed_plan;		/* fetched columns of rows, by key arrays */
+	SPIPlanPtr	insert_plan;
+	int			insert_nparams;
+	bool		insert_takes_overrides;
+	/* what clone_plan shows */
+	List	   *fresh_columns;
+	List	   *remapped_columns;
+	List	   *copied_columns;
+	List	   *not_followed;
+} RowcloneNode;
+
+typedef struct RowcloneGraph
+{
+	int			nnodes;
+	RowcloneNode *nodes;		/* nodes[0] is the source table */
+	int			nedges;
+	RowcloneEdge *edges;
+	int		   *order;			/* insert (and key generation) order */
+	int			noverride_slots;
+	Oid		   *override_types; /* slot -> column type, for key overrides */
+} RowcloneGraph;
+
+struct RowcloneRequest;
+
+extern RowcloneGraph *rowclone_graph_build(struct RowcloneRequest *req, bool prepare);
+extern void rowclone_graph_keep(RowcloneGraph *graph, List **kept);
+
+#endif							/* ROWCLONE_GRAPH_H */

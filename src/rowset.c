@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * rowset.c
+ *	  Column-wise storage of a cascade's source rows for one table, with a
+ *	  hash index on the primary key so that a row reached along several
+ *	  paths is kept once and its copy's key can be looked up.
+ *
+ * Hashing and equality use the key types' default hash opclass and
+ * equality operator (typcache).  Memory lives in the set's own context, a
+ * child of the caller's, freed with the clone.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+#include "rowset.h"
+
+typedef struct RowEntry
+{
+	uint32		row;
+	uint32		hash;
+	char		status;
+} RowEntry;
+
+static uint32 rowset_hash_row(RowcloneRowSet *rs, uint32 row);
+static bool rowset_rows_equal(RowcloneRowSet *rs, uint32 a, uint32 b);
+
+#define SH_PREFIX rowidx
+#define SH_ELEMENT_TYPE RowEntry
+#define SH_KEY_TYPE uint32
+#define SH_KEY row
+#define SH_HASH_KEY(tb, key) rowset_hash_row((RowcloneRowSet *) (tb)->private_data, key)
+#define SH_EQUAL(tb, a, b) rowset_rows_equal((RowcloneRowSet *) (tb)->private_data, a, b)
+#define SH_SCOPE static inline
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_DEFINE
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+static inline Datum
+key_value(RowcloneRowSet *rs, uint32 row, int col)
+{
+	return row == ROWSET_PROBE ? rs->probe[col] : rs->values[col][row];
+}
+
+static uint32
+rowset_hash_row(RowcloneRowSet *rs, uint32 row)
+{
+	uint32		h = 0;
+
+	for (int c = 0; c < rs->nkey; c++)
+	{
+		uint32		ch = DatumGetUInt32(FunctionCall1Coll(&rs->hash_fn[c], rs->collations[c],
+														  key_value(rs, row, c)));
+
+		h = hash_combine(h, ch);
+	}
+	return h;
+}
+
+static bool
+rowset_rows_equal(RowcloneRowSet *rs, uint32 a, uint32 b)
+{
+	for (int c = 0; c < rs->nkey; c++)
+		if (!DatumGetBool(FunctionCall2Coll(&rs->eq_fn[c], rs->collations[c],
+											key_value(rs, a, c), key_value(rs, b, c))))
+			return false;
+	return true;
+}
+
+RowcloneRowSet *
+rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
+					   Oid *key_collations)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "rowclone rows",
+											  ALLOCSET_DEFAULT_SIZES);
+	RowcloneRowSet *rs = MemoryContextAllocZero(cxt, sizeof(RowcloneRowSet));
+
+	rs->cxt = cxt;
+	rs->ncols = ncols;
+	rs->nkey = nkey;
+	for (int c = 0; c < ncols; c++)
+	{
+		rs->types[c] = types[c];
+		get_typlenbyval(types[c], &rs->typlen[c], &rs->typbyval[c]);
+	}
+	for (int c = 0; c < nkey; c++)
+	{
+		TypeCacheEntry *tc = lookup_type_cache(types[c],
+											   TYPECACHE_HASH_PROC_FINFO |
+											   TYPECACHE_EQ_OPR_FINFO);
+
+		if (!OidIsValid(tc->hash_proc_finfo.fn_oid) || !OidIsValid(tc->eq_opr_finfo.fn_oid))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot cascade through a key of type %s", format_type_be(types[c])),
+					 errdetail("The type has no default hash operator class.")));
+		fmgr_info_cxt(tc->hash_proc_finfo.fn_oid, &rs->hash_fn[c], cxt);
+		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &rs->eq_fn[c], cxt);
+		rs->collations[c] = key_collations[c];
+	}
+	rs->cap = 16;
+	rs->values = MemoryContextAlloc(cxt, sizeof(Datum *) * Max(ncols, 1));
+	rs->nulls = MemoryContextAlloc(cxt, sizeof(bool *) * Max(ncols, 1));
+	for (int c = 0; c < ncols; c++)
+	{
+		rs->values[c] = MemoryContextAlloc(cxt, sizeof(Datum) * rs->cap);
+		rs->nulls[c] = MemoryContextAlloc(cxt, sizeof(bool) * rs->cap);
+	}
+	rs->depth = MemoryContextAlloc(cxt, sizeof(int) * rs->cap);
+	rs->index = rowidx_create(cxt, 16, rs);
+	return rs;
+}
+
+static void
+grow(RowcloneRowSet *rs)
+{
+	int			cap = rs->cap * 2;
+
+	if ((Size) cap * sizeof(Datum) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows to clone in one call")));
+	for (int c = 0; c < rs->ncols; c++)
+	{
+		rs->values[c] = repalloc(rs->values[c], sizeof(Datum) * cap);
+		rs->nulls[c] = repalloc(rs->nulls[c], sizeof(bool) * cap);
+	}
+	rs->depth = repalloc(rs->depth, sizeof(int) * cap);
+	rs->cap = cap;
+}
+
+/*
+ * Add a row unless one with the same key is there.  Returns the new row's
+ * index, or -1 when the key was already present.  Values are copied.
+ */
+int
+rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth)
+{
+	bool		found;
+	int			row = rs->nrows;
+	MemoryContext old;
+
+	for (int c = 0; c < rs->nkey; c++)
+	{
+		Assert(!nulls[c]);
+		rs->probe[c] = values[c];
+	}
+	if (rowidx_lookup(rs->index, ROWSET_PROBE) != NULL)
+		return -1;
+
+	if (row >= rs->cap)
+		grow(rs);
+	old = MemoryContextSwitchTo(rs->cxt);
+	for (int c = 0; c < rs->ncols; c++)
+	{
+		rs->nulls[c][row] = nulls[c];
+		rs->values[c][row] = nulls[c] ? (Datum) 0 :
+			datumCopy(values[c], rs->typbyval[c], rs->typlen[c]);
+	}
+	MemoryContextSwitchTo(old);
+	rs->depth[row] = depth;
+	rs->nrows++;
+	rowidx_insert(rs->index, (uint32) row, &found);
+	Assert(!found);
+	return row;
+}
+
+/* Index of the row with this key, or -1. */
+int
+rowclone_rowset_find(RowcloneRowSet *rs, Datum *key)
+{
+	RowEntry   *e;
+
+	for (int c = 0; c < rs->nkey; c++)
+		rs->probe[c] = key[c];
+	e = rowidx_lookup(rs->index, ROWSET_PROBE);
+	return e ? (int) e->row : -1;
+}
+
+void
+rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs)
+{
+	rs->new_key = MemoryContextAlloc(rs->cxt, sizeof(Datum *) * Max(rs->nkey, 1));
+	rs->new_key_null = MemoryContextAlloc(rs->cxt, sizeof(bool *) * Max(rs->nkey, 1));
+	for (int c = 0; c < rs->nkey; c++)
+	{
+		rs->new_key[c] = MemoryContextAllocZero(rs->cxt, sizeof(Datum) * Max(rs->nrows, 1));
+		rs->new_key_null[c] = MemoryContextAllocZero(rs->cxt, sizeof(bool) * Max(rs->nrows, 1));
+	}
+}
