@@ -388,19 +388,22 @@ write_copies(CascadeState *st)
 			params[n++] = st->new_arrays[i][j];
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
-		for (int r = 0; r < node->nremaps; r++)
+		/* key maps of referenced copies, in the order of their parameters */
+		while (n < node->insert_nparams)
 		{
-			RowcloneRemap *remap = &node->remaps[r];
+			RowcloneRemap *remap = NULL;
 
-			if (remap->join_param == 0)
-				continue;
-			Assert(remap->join_param == n + 1);
+			for (int r = 0; r < node->nremaps; r++)
+				if (node->remaps[r].join_param == n + 1)
+					remap = &node->remaps[r];
+			if (remap == NULL)
+				elog(ERROR, "rowclone: no key map for parameter $%d of \"%s\"",
+					 n + 1, node->display_name);
 			for (int j = 0; j < g->nodes[remap->target].npk; j++)
 				params[n++] = st->old_arrays[remap->target][j];
 			for (int j = 0; j < g->nodes[remap->target].npk; j++)
 				params[n++] = st->new_arrays[remap->target][j];
 		}
-		Assert(n == node->insert_nparams);
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
 		if (SPI_processed != (uint64) st->rows[i]->nrows)
 			ereport(ERROR,
@@ -492,6 +495,8 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	error_context_stack = errcallback.previous;
 	result->graph = g;
 	result->rows = st.rows;
+	result->old_arrays = st.old_arrays;
+	result->new_arrays = st.new_arrays;
 }
 
 /* clone_row's result: the root copy's key in the caller's key type. */
@@ -515,4 +520,88 @@ rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, 
 			v = rowclone_cast_datum(v, JSONBOID, plan->result_type);
 	}
 	return v;
+}
+
+/*
+ * clone_graph's rows: (relation, old key, new key, depth) of every copy,
+ * by depth, the source row first.  Keys become jsonb objects in one query
+ * per table.
+ */
+void
+rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, TupleDesc desc)
+{
+	RowcloneGraph *g = result->graph;
+	Datum	  **old_json = palloc0(sizeof(Datum *) * g->nnodes);
+	Datum	  **new_json = palloc0(sizeof(Datum *) * g->nnodes);
+	int		   *cursor = palloc0(sizeof(int) * g->nnodes);
+	int			max_depth = 0;
+
+	for (int i = 0; i < g->nnodes; i++)
+	{
+		RowcloneNode *node = &g->nodes[i];
+		RowcloneRowSet *rs = result->rows[i];
+		StringInfoData sql;
+		Oid			argtypes[2 * INDEX_MAX_KEYS];
+		Datum		args[2 * INDEX_MAX_KEYS];
+		int			rc;
+
+		if (rs->nrows == 0)
+			continue;
+		initStringInfo(&sql);
+		for (int g2 = 0; g2 < 2; g2++)
+		{
+			appendStringInfoString(&sql, g2 == 0 ? "SELECT pg_catalog.jsonb_build_object(" :
+								   ", pg_catalog.jsonb_build_object(");
+			for (int j = 0; j < node->npk; j++)
+				appendStringInfo(&sql, "%s%s, m.%c%d", j > 0 ? ", " : "",
+								 quote_literal_cstr(node->pk_names[j]), g2 == 0 ? 'o' : 'n', j);
+			appendStringInfoChar(&sql, ')');
+		}
+		appendStringInfoString(&sql, " FROM ROWS FROM (");
+		for (int g2 = 0; g2 < 2; g2++)
+			for (int j = 0; j < node->npk; j++)
+			{
+				int			p = g2 * node->npk + j;
+
+				appendStringInfo(&sql, "%spg_catalog.unnest($%d)", p > 0 ? ", " : "", p + 1);
+				argtypes[p] = get_array_type(node->pk_types[j]);
+				args[p] = g2 == 0 ? result->old_arrays[i][j] : result->new_arrays[i][j];
+			}
+		appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
+		for (int g2 = 0; g2 < 2; g2++)
+			for (int j = 0; j < node->npk; j++)
+				appendStringInfo(&sql, "%s%c%d", g2 + j > 0 ? ", " : "", g2 == 0 ? 'o' : 'n', j);
+		appendStringInfoString(&sql, ", ord) ORDER BY m.ord");
+		rc = SPI_execute_with_args(sql.data, 2 * node->npk, argtypes, args, NULL, true, 0);
+		if (rc != SPI_OK_SELECT || SPI_processed != (uint64) rs->nrows)
+			elog(ERROR, "rowclone: could not describe the copies of \"%s\"", node->display_name);
+		old_json[i] = palloc(sizeof(Datum) * rs->nrows);
+		new_json[i] = palloc(sizeof(Datum) * rs->nrows);
+		for (int row = 0; row < rs->nrows; row++)
+		{
+			bool		isnull;
+
+			old_json[i][row] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 1, &isnull);
+			new_json[i][row] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 2, &isnull);
+			max_depth = Max(max_depth, rs->depth[row]);
+		}
+	}
+
+	for (int d = 0; d <= max_depth; d++)
+		for (int i = 0; i < g->nnodes; i++)
+		{
+			RowcloneRowSet *rs = result->rows[i];
+
+			for (; cursor[i] < rs->nrows && rs->depth[cursor[i]] == d; cursor[i]++)
+			{
+				Datum		values[4];
+				bool		nulls[4] = {0};
+
+				values[0] = ObjectIdGetDatum(g->nodes[i].relid);
+				values[1] = old_json[i][cursor[i]];
+				values[2] = new_json[i][cursor[i]];
+				values[3] = Int32GetDatum(d);
+				tuplestore_putvalues(store, desc, values, nulls);
+			}
+		}
 }

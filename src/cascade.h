@@ -9,6 +9,8 @@
 #define ROWCLONE_CASCADE_H
 
 #include "postgres.h"
+#include "access/tupdesc.h"
+#include "utils/tuplestore.h"
 
 #include "graph.h"
 #include "keys.h"
@@ -20,10 +22,14 @@ typedef struct RowcloneCascadeResult
 {
 	RowcloneGraph *graph;
 	RowcloneRowSet **rows;		/* per node */
+	Datum	  **old_arrays;		/* per node, per key column */
+	Datum	  **new_arrays;
 } RowcloneCascadeResult;
 
 extern void rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key,
 									 Datum overrides, RowcloneCascadeResult *result);
+extern void rowclone_cascade_emit(RowcloneCascadeResult *result,
+								  Tuplestorestate *store, TupleDesc desc);
 extern Datum rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result,
 										  bool *isnull);
 

@@ -51,6 +51,7 @@ typedef struct GraphBuild
 	List	   *edge_fks;		/* RowcloneForeignKey *, parallel to edges */
 	RowcloneOption *overrides;
 	RowcloneOption *resets;
+	bool		describe_only;	/* clone_plan: report problems, raise nothing */
 } GraphBuild;
 
 static int
@@ -359,7 +360,9 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 			fresh = true;
 	}
 
-	if (!fresh)
+	if (!fresh && b->describe_only)
+		node->problem = psprintf("no fresh primary key: no key column has a default, is an identity column or references a copied row");
+	else if (!fresh)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
@@ -839,6 +842,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 
 	memset(&b, 0, sizeof(b));
 	b.req = req;
+	b.describe_only = !prepare;
 	b.g = palloc0(sizeof(RowcloneGraph));
 	b.nodes = palloc0(sizeof(RowcloneNode) * MAX_NODES);
 	b.fetch = palloc0(sizeof(FetchCol) * RC_MAX_FETCH * MAX_NODES);

@@ -91,6 +91,7 @@ typedef struct RowcloneNode
 	List	   *remapped_columns;
 	List	   *copied_columns;
 	List	   *not_followed;
+	char	   *problem;		/* describe-only: why the table cannot be copied */
 } RowcloneNode;
 
 typedef struct RowcloneGraph

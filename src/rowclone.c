@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
@@ -23,6 +24,7 @@
 
 #include "cascade.h"
 #include "catalog.h"
+#include "graph.h"
 #include "execute.h"
 #include "keys.h"
 #include "plan.h"
@@ -70,20 +72,32 @@ text_array_items(ArrayType *arr, const char *argname, int *nitems)
 	return items;
 }
 
+/* Where a SQL function has its options; -1 where it has none. */
+typedef struct OptionArgs
+{
+	int			overrides;
+	int			reset;
+	int			cascade;
+	int			skip;
+	int			max_depth;
+} OptionArgs;
+
+static const OptionArgs clone_args = {2, 3, 4, 5, 6};
+static const OptionArgs plan_args = {-1, -1, 1, 2, 3};
+
 /*
- * Decode the options shared by every clone function: overrides (arg 2),
- * reset (3), cascade (4), skip (5), max_depth (6).  The signature string
- * captures everything that shapes the plan; it is empty for a plain call.
+ * Decode the options of a clone function.  The signature string captures
+ * everything that shapes the plan; it is empty for a plain clone_row call.
  */
 static void
-decode_options(FunctionCallInfo fcinfo, RowcloneRequest *req)
+decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest *req)
 {
 	StringInfoData sig;
 
 	req->max_depth = -1;
-	if (!PG_ARGISNULL(2))
+	if (args->overrides >= 0 && !PG_ARGISNULL(args->overrides))
 	{
-		Jsonb	   *ov = PG_GETARG_JSONB_P(2);
+		Jsonb	   *ov = PG_GETARG_JSONB_P(args->overrides);
 		JsonbIterator *it;
 		JsonbValue	v;
 		JsonbIteratorToken tok;
@@ -102,14 +116,14 @@ decode_options(FunctionCallInfo fcinfo, RowcloneRequest *req)
 				req->override_keys[n++] = pnstrdup(v.val.string.val, v.val.string.len);
 		req->noverride_keys = n;
 	}
-	if (!PG_ARGISNULL(3))
-		req->reset = text_array_items(PG_GETARG_ARRAYTYPE_P(3), "reset", &req->nreset);
-	if (PG_ARGISNULL(4))
+	if (args->reset >= 0 && !PG_ARGISNULL(args->reset))
+		req->reset = text_array_items(PG_GETARG_ARRAYTYPE_P(args->reset), "reset", &req->nreset);
+	if (PG_ARGISNULL(args->cascade))
 		null_argument("cascade");
-	req->cascade = PG_GETARG_BOOL(4);
-	if (!PG_ARGISNULL(5))
+	req->cascade = PG_GETARG_BOOL(args->cascade);
+	if (!PG_ARGISNULL(args->skip))
 	{
-		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(5);
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(args->skip);
 		Datum	   *elems;
 		bool	   *nulls;
 
@@ -125,9 +139,9 @@ decode_options(FunctionCallInfo fcinfo, RowcloneRequest *req)
 			req->skip[i] = DatumGetObjectId(elems[i]);
 		}
 	}
-	if (!PG_ARGISNULL(6))
+	if (!PG_ARGISNULL(args->max_depth))
 	{
-		req->max_depth = PG_GETARG_INT32(6);
+		req->max_depth = PG_GETARG_INT32(args->max_depth);
 		if (req->max_depth < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -196,29 +210,30 @@ lock_source_table(Oid relid)
 				 errmsg("relation with OID %u does not exist", relid)));
 }
 
-PG_FUNCTION_INFO_V1(rowclone_clone_row);
-
-/*
- * clone_row(rel, key, overrides, reset, cascade, skip, max_depth)
- *	  RETURNS anycompatible: the key of the copy, in the type of key.
- */
-Datum
-rowclone_clone_row(PG_FUNCTION_ARGS)
+/* The source of a clone: rel (arg 0) and key (arg 1), neither NULL. */
+static void
+decode_source(FunctionCallInfo fcinfo, RowcloneRequest *req)
 {
-	RowcloneRequest req;
-	Datum		result = (Datum) 0;
-	bool		isnull = false;
-
-	memset(&req, 0, sizeof(req));
 	if (PG_ARGISNULL(0))
 		null_argument("rel");
 	if (PG_ARGISNULL(1))
 		null_argument("key");
-	req.relid = PG_GETARG_OID(0);
-	req.keytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	decode_options(fcinfo, &req);
+	req->relid = PG_GETARG_OID(0);
+	req->keytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+}
 
-	lock_source_table(req.relid);
+/*
+ * Plan and run a clone of one source row.  With rsinfo (clone_graph), put
+ * every created row into its tuplestore; else return the copy's key.
+ */
+static Datum
+run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, ReturnSetInfo *rsinfo,
+		  bool *isnull)
+{
+	volatile Datum result = (Datum) 0;
+
+	*isnull = false;
+	lock_source_table(req->relid);
 	if (active_clones == 0)
 		rowclone_release_retired();
 
@@ -231,27 +246,32 @@ rowclone_clone_row(PG_FUNCTION_ARGS)
 
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "rowclone: SPI_connect failed");
-		plan = rowclone_plan_get(&req);
+		plan = rowclone_plan_get(req);
 		rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
 		if (plan->noverrides > 0)
-			ov = overrides_param(plan, req.overrides);
+			ov = overrides_param(plan, req->overrides);
 		if (plan->graph != NULL)
 		{
 			RowcloneCascadeResult cascade;
 
 			rowclone_cascade_execute(plan, &key, ov, &cascade);
-			result = rowclone_cascade_root_result(plan, &cascade, &isnull);
-			if (!isnull)
+			if (rsinfo != NULL)
+				rowclone_cascade_emit(&cascade, rsinfo->setResult, rsinfo->setDesc);
+			else
 			{
-				int16		typlen;
-				bool		typbyval;
+				result = rowclone_cascade_root_result(plan, &cascade, isnull);
+				if (!*isnull)
+				{
+					int16		typlen;
+					bool		typbyval;
 
-				get_typlenbyval(plan->result_type, &typlen, &typbyval);
-				result = SPI_datumTransfer(result, typbyval, typlen);
+					get_typlenbyval(plan->result_type, &typlen, &typbyval);
+					result = SPI_datumTransfer(result, typbyval, typlen);
+				}
 			}
 		}
 		else
-			result = rowclone_execute(plan, &key, ov, &isnull);
+			result = rowclone_execute(plan, &key, ov, isnull);
 		SPI_finish();
 	}
 	PG_FINALLY();
@@ -259,8 +279,110 @@ rowclone_clone_row(PG_FUNCTION_ARGS)
 		active_clones--;
 	}
 	PG_END_TRY();
+	return result;
+}
 
+PG_FUNCTION_INFO_V1(rowclone_clone_row);
+
+/*
+ * clone_row(rel, key, overrides, reset, cascade, skip, max_depth)
+ *	  RETURNS anycompatible: the key of the copy, in the type of key.
+ */
+Datum
+rowclone_clone_row(PG_FUNCTION_ARGS)
+{
+	RowcloneRequest req;
+	Datum		result;
+	bool		isnull;
+
+	memset(&req, 0, sizeof(req));
+	decode_source(fcinfo, &req);
+	decode_options(fcinfo, &clone_args, &req);
+	result = run_clone(fcinfo, &req, NULL, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
+}
+
+PG_FUNCTION_INFO_V1(rowclone_clone_graph);
+
+/*
+ * clone_graph(rel, key, overrides, reset, cascade, skip, max_depth)
+ *	  RETURNS TABLE (relation, old_key, new_key, depth): every row created,
+ *	  root first.
+ */
+Datum
+rowclone_clone_graph(PG_FUNCTION_ARGS)
+{
+	RowcloneRequest req;
+	bool		isnull;
+
+	memset(&req, 0, sizeof(req));
+	decode_source(fcinfo, &req);
+	req.set_mode = true;
+	decode_options(fcinfo, &clone_args, &req);
+	InitMaterializedSRF(fcinfo, 0);
+	(void) run_clone(fcinfo, &req, (ReturnSetInfo *) fcinfo->resultinfo, &isnull);
+	return (Datum) 0;
+}
+
+static Datum
+text_array(List *items)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(items), 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, items)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(rowclone_clone_plan);
+
+/*
+ * clone_plan(rel, cascade, skip, max_depth) RETURNS TABLE (...): one row
+ * per table a clone would copy rows of.  Reads only the catalogs; writes
+ * nothing.  A table the clone could not copy is reported, not raised.
+ */
+Datum
+rowclone_clone_plan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RowcloneRequest req;
+	RowcloneGraph *graph;
+
+	memset(&req, 0, sizeof(req));
+	if (PG_ARGISNULL(0))
+		null_argument("rel");
+	req.relid = PG_GETARG_OID(0);
+	req.set_mode = true;
+	decode_options(fcinfo, &plan_args, &req);
+	InitMaterializedSRF(fcinfo, 0);
+
+	LockRelationOid(req.relid, AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(req.relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", req.relid)));
+	graph = rowclone_graph_build(&req, false);
+
+	for (int i = 0; i < graph->nnodes; i++)
+	{
+		RowcloneNode *node = &graph->nodes[i];
+		Datum		values[8];
+		bool		nulls[8] = {0};
+
+		values[0] = ObjectIdGetDatum(node->relid);
+		values[1] = Int32GetDatum(node->depth);
+		values[2] = CStringGetTextDatum(node->reached_by);
+		values[3] = text_array(node->fresh_columns);
+		values[4] = text_array(node->remapped_columns);
+		values[5] = text_array(node->copied_columns);
+		values[6] = text_array(node->not_followed);
+		nulls[7] = node->problem == NULL;
+		values[7] = node->problem ? CStringGetTextDatum(node->problem) : (Datum) 0;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }
