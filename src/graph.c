@@ -367,7 +367,10 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
 						node->display_name),
-				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row; the table is reached as %s.",
+				 i == 0 ?
+				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row.",
+						   node->display_name) :
+				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row; the table is reached through %s.",
 						   node->display_name, node->reached_by),
 				 i == 0 ?
 				 errhint("Give a key column a default (an identity column or a sequence, for example), or pass a new key in overrides.") :
