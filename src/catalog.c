@@ -479,3 +479,27 @@ rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid)
 			return &table->fkeys[i];
 	return NULL;
 }
+
+/*
+ * Whether fk references exactly target's primary key; if so and pos is
+ * not NULL, pos[k] is the PK position of fk's k-th referenced column.
+ */
+bool
+rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTable *target, int *pos)
+{
+	if (fk->nkeys != target->npk)
+		return false;
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		int			found = -1;
+
+		for (int j = 0; j < target->npk; j++)
+			if (target->pk_attnums[j] == fk->confkey[k])
+				found = j;
+		if (found < 0)
+			return false;
+		if (pos != NULL)
+			pos[k] = found;
+	}
+	return true;
+}

@@ -85,6 +85,8 @@ extern void rowclone_retire_context(MemoryContext cxt);
 extern void rowclone_release_retired(void);
 extern void rowclone_table_load_references(RowcloneTable *table);
 extern RowcloneForeignKey *rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid);
+extern bool rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTable *target,
+											  int *pos);
 
 /* Which relids a cached clone plan depends on is tracked in plan.c. */
 typedef void (*RowcloneInvalidateHook) (Oid relid);

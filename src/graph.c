@@ -212,36 +212,13 @@ discover(GraphBuild *b, RowcloneTable *root)
 static int
 override_slot_of(GraphBuild *b, RowcloneColumn *col)
 {
-	for (int i = 0; i < b->req->noverride_keys; i++)
-		if (b->overrides[i].column == col)
-			return i;
-	return -1;
+	return rowclone_option_slot(b->req, b->overrides, col);
 }
 
 static bool
 is_reset(GraphBuild *b, RowcloneColumn *col)
 {
-	for (int i = 0; i < b->req->nreset; i++)
-		if (b->resets[i].column == col)
-			return true;
-	return false;
-}
-
-static bool
-refs_primary_key(RowcloneForeignKey *fk, RowcloneTable *target, int *pos)
-{
-	if (fk->nkeys != target->npk)
-		return false;
-	for (int k = 0; k < fk->nkeys; k++)
-	{
-		pos[k] = -1;
-		for (int j = 0; j < target->npk; j++)
-			if (target->pk_attnums[j] == fk->confkey[k])
-				pos[k] = j;
-		if (pos[k] < 0)
-			return false;
-	}
-	return true;
+	return rowclone_option_is_reset(b->req, b->resets, col);
 }
 
 /*
@@ -276,7 +253,7 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		if (t < 0 || fk->for_referenced_partition)
 			continue;
 		remap = palloc0(sizeof(RowcloneRemap));
-		if (!refs_primary_key(fk, b->tables[t], remap->target_pos))
+		if (!rowclone_fk_primary_key_positions(fk, b->tables[t], remap->target_pos))
 			continue;
 		for (int k = 0; k < fk->nkeys; k++)
 		{
@@ -446,6 +423,17 @@ order_inserts(GraphBuild *b)
 	}
 }
 
+/* {"prefix0", "prefix1", ...} */
+static char **
+numbered_refs(const char *prefix, int n)
+{
+	char	  **refs = palloc(sizeof(char *) * Max(n, 1));
+
+	for (int k = 0; k < n; k++)
+		refs[k] = psprintf("%s%d", prefix, k);
+	return refs;
+}
+
 static char *
 fetch_expr(GraphBuild *b, int i, int c)
 {
@@ -543,14 +531,7 @@ prepare_seed(GraphBuild *b, int i)
 	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, i));
 	append_unnest(&sql, 1, node->npk, node->pk_types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
-	for (int j = 0; j < node->npk; j++)
-	{
-		if (j > 0)
-			appendStringInfoString(&sql, " AND ");
-		generate_operator_clause(&sql, psprintf("s.%s", quote_identifier(node->pk_names[j])),
-								 node->pk_types[j], table->pk_eqop[j],
-								 psprintf("f.k%d", j), node->pk_types[j]);
-	}
+	rowclone_sql_key_match(&sql, table, "s", numbered_refs("f.k", node->npk), node->pk_types);
 	node->seed_plan = prepare_custom(sql.data, node->npk,
 									 array_arg_types(node->npk, node->pk_types, 1));
 }
@@ -664,13 +645,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	appendStringInfoString(&upd, ", ");
 	append_unnest(&upd, node->npk + 1, target->npk, target->pk_types, "r", rprefix, 2);
 	appendStringInfoString(&upd, " WHERE ");
-	for (int j = 0; j < node->npk; j++)
-	{
-		appendStringInfoString(&upd, j > 0 ? " AND " : "");
-		generate_operator_clause(&upd, psprintf("t.%s", quote_identifier(node->pk_names[j])),
-								 node->pk_types[j], table->pk_eqop[j],
-								 psprintf("me.k%d", j), node->pk_types[j]);
-	}
+	rowclone_sql_key_match(&upd, table, "t", numbered_refs("me.k", node->npk), node->pk_types);
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
@@ -797,14 +772,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
 	append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
-	for (int j = 0; j < node->npk; j++)
-	{
-		if (j > 0)
-			appendStringInfoString(&sql, " AND ");
-		generate_operator_clause(&sql, psprintf("s.%s", quote_identifier(node->pk_names[j])),
-								 node->pk_types[j], table->pk_eqop[j],
-								 psprintf("m.o%d", j), node->pk_types[j]);
-	}
+	rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
 	if (slots != NIL)
 	{
 		bool		first = true;

@@ -134,23 +134,11 @@ rowclone_find_parent_link(RowcloneTable *table, RowcloneTable **parent_out)
 	{
 		RowcloneForeignKey *fk = &table->fkeys[i];
 		RowcloneTable *candidate;
-		bool		refs_pk = true;
 
 		if (!fk->is_parent_link)
 			continue;
 		candidate = rowclone_table_get(fk->confrelid);
-		if (candidate->npk != fk->nkeys)
-			continue;
-		for (int k = 0; k < fk->nkeys && refs_pk; k++)
-		{
-			bool		found = false;
-
-			for (int j = 0; j < candidate->npk; j++)
-				if (candidate->pk_attnums[j] == fk->confkey[k])
-					found = true;
-			refs_pk = found;
-		}
-		if (!refs_pk)
+		if (!rowclone_fk_primary_key_positions(fk, candidate, NULL))
 			continue;
 		if (link != NULL)
 			ereport(ERROR,
@@ -351,23 +339,27 @@ rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables, int ntabl
 	*resets_out = resets;
 }
 
-static int
-override_slot(PlanBuild *b, RowcloneColumn *col)
+/* The override slot naming col, or -1. */
+int
+rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides, RowcloneColumn *col)
 {
-	for (int i = 0; i < b->req->noverride_keys; i++)
-		if (b->overrides[i].column == col)
+	for (int i = 0; i < req->noverride_keys; i++)
+		if (overrides[i].column == col)
 			return i;
 	return -1;
 }
 
-static bool
-is_reset(PlanBuild *b, RowcloneColumn *col)
+bool
+rowclone_option_is_reset(RowcloneRequest *req, RowcloneOption *resets, RowcloneColumn *col)
 {
-	for (int i = 0; i < b->req->nreset; i++)
-		if (b->resets[i].column == col)
+	for (int i = 0; i < req->nreset; i++)
+		if (resets[i].column == col)
 			return true;
 	return false;
 }
+
+#define override_slot(b, col) rowclone_option_slot((b)->req, (b)->overrides, (col))
+#define is_reset(b, col) rowclone_option_is_reset((b)->req, (b)->resets, (col))
 
 /*
  * The SPEC's rules for what a copy gets, for each column of chain table
@@ -461,24 +453,6 @@ fk_columns_plain(RowcloneInsertSpec *spec, RowcloneTable *table, RowcloneForeign
 				(spec->sources[i] != RC_COL_COPY || col->pk_position >= 0))
 				return false;
 		}
-	}
-	return true;
-}
-
-static bool
-fk_refs_primary_key(RowcloneForeignKey *fk, RowcloneTable *target)
-{
-	if (fk->nkeys != target->npk)
-		return false;
-	for (int k = 0; k < fk->nkeys; k++)
-	{
-		bool		found = false;
-
-		for (int j = 0; j < target->npk; j++)
-			if (target->pk_attnums[j] == fk->confkey[k])
-				found = true;
-		if (!found)
-			return false;
 	}
 	return true;
 }
@@ -700,7 +674,7 @@ build_steps(PlanBuild *b)
 			if (fk == b->links[ci] || target_ci < 0 || fk->for_referenced_partition)
 				continue;
 			target = b->tables[target_ci];
-			if (!fk_refs_primary_key(fk, target) || !fk_columns_plain(&spec, table, fk))
+			if (!rowclone_fk_primary_key_positions(fk, target, NULL) || !fk_columns_plain(&spec, table, fk))
 				continue;
 			key_exprs_for(b, target_ci, texprs, ttypes, tmap);
 			spec.flag_exprs = lappend(spec.flag_exprs,

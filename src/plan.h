@@ -113,6 +113,10 @@ typedef struct RowcloneOption
 } RowcloneOption;
 
 extern void rowclone_plan_init(void);
+extern int	rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides,
+								 RowcloneColumn *col);
+extern bool rowclone_option_is_reset(RowcloneRequest *req, RowcloneOption *resets,
+									 RowcloneColumn *col);
 extern void rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables,
 									 int ntables, RowcloneOption **overrides,
 									 RowcloneOption **resets);

@@ -35,8 +35,9 @@ column_ref(const char *alias, const char *colname)
 	return psprintf("%s.%s", alias, quote_identifier(colname));
 }
 
-static void
-append_key_match(StringInfo buf, RowcloneTable *table, const char *alias,
+/* alias.pk1 = exprs[0] AND ..., with the primary key's own equality operators */
+void
+rowclone_sql_key_match(StringInfo buf, RowcloneTable *table, const char *alias,
 				 char **exprs, Oid *expr_types)
 {
 	for (int j = 0; j < table->npk; j++)
@@ -117,7 +118,7 @@ rowclone_sql_insert(RowcloneInsertSpec *spec)
 		appendStringInfoChar(&sql, ')');
 	}
 	appendStringInfoString(&sql, " WHERE ");
-	append_key_match(&sql, table, "s", spec->key_exprs, spec->key_expr_types);
+	rowclone_sql_key_match(&sql, table, "s", spec->key_exprs, spec->key_expr_types);
 
 	appendStringInfoString(&sql, " RETURNING ");
 	for (int j = 0; j < table->npk; j++)
@@ -143,7 +144,7 @@ rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types)
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT 1 FROM %s%s AS s WHERE ", rowclone_only(table),
 					 table->sql_name);
-	append_key_match(&sql, table, "s", key_exprs, key_types);
+	rowclone_sql_key_match(&sql, table, "s", key_exprs, key_types);
 	return sql.data;
 }
 
@@ -212,6 +213,6 @@ rowclone_sql_fixup(RowcloneTable *table, RowcloneForeignKey *fk,
 		own_types[j] = rowclone_column_by_attnum(table, table->pk_attnums[j])->typid;
 	}
 	appendStringInfoString(&sql, " WHERE ");
-	append_key_match(&sql, table, "t", own, own_types);
+	rowclone_sql_key_match(&sql, table, "t", own, own_types);
 	return sql.data;
 }

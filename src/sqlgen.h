@@ -9,6 +9,7 @@
 #define ROWCLONE_SQLGEN_H
 
 #include "postgres.h"
+#include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
 #include "catalog.h"
@@ -32,6 +33,8 @@ typedef struct RowcloneInsertSpec
 } RowcloneInsertSpec;
 
 extern const char *rowclone_only(RowcloneTable *table);
+extern void rowclone_sql_key_match(StringInfo buf, RowcloneTable *table, const char *alias,
+								   char **exprs, Oid *expr_types);
 extern char *rowclone_sql_insert(RowcloneInsertSpec *spec);
 extern char *rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types);
 extern char *rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
