@@ -348,5 +348,17 @@ TABLE k_project ORDER BY id;
 TABLE k_setting ORDER BY name;
 TABLE k_label ORDER BY name;
 
+-- A single partition as the source of a cascade: foreign keys that
+-- reference its partitioned table are followed from the partition too.
+CREATE TABLE leafed (id serial PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE leafed_all PARTITION OF leafed DEFAULT;
+CREATE TABLE leafed_child (id serial PRIMARY KEY, leafed_id int NOT NULL REFERENCES leafed ON DELETE CASCADE);
+INSERT INTO leafed VALUES (1);
+INSERT INTO leafed_child VALUES (1, 1);
+SELECT setval('leafed_id_seq', 10), setval('leafed_child_id_seq', 20);
+SELECT clone_row('leafed_all', 1, cascade => true);
+SELECT tableoid::regclass, * FROM leafed ORDER BY id;
+TABLE leafed_child ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA rc_cascade CASCADE;

@@ -163,5 +163,20 @@ TABLE restaurant ORDER BY place_ptr_id;
 TABLE menu_item ORDER BY id;
 TABLE review ORDER BY id;
 
+-- A one-to-one cycle: the closing key is UNIQUE and nullable.  The copy's
+-- reference is written as NULL first (the source's value would collide on
+-- the unique key) and set to the copied head once it exists.
+CREATE TABLE unit (id serial PRIMARY KEY, name text NOT NULL, head_id int UNIQUE);
+CREATE TABLE member (id serial PRIMARY KEY, unit_id int NOT NULL REFERENCES unit ON DELETE CASCADE,
+                     name text NOT NULL);
+ALTER TABLE unit ADD FOREIGN KEY (head_id) REFERENCES member;
+INSERT INTO unit VALUES (1, 'sales', NULL);
+INSERT INTO member VALUES (1, 1, 'ann'), (2, 1, 'bob');
+UPDATE unit SET head_id = 2;
+SELECT setval('unit_id_seq', 10), setval('member_id_seq', 20);
+SELECT clone_row('unit', 1, cascade => true);
+TABLE unit ORDER BY id;
+TABLE member ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA rc_cycles CASCADE;

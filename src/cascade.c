@@ -65,9 +65,9 @@ cascade_error_callback(void *arg)
 	for (int j = 0; j < root->npk; j++)
 		fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
 	if (st->current >= 0)
-		errcontext("while copying %d rows of table \"%s\" in a clone of row %s of table \"%s\"",
-				   st->rows[st->current] ? st->rows[st->current]->nrows : 0,
+		errcontext("while copying rows of table \"%s\" (%d in all) in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
+				   st->rows[st->current] ? st->rows[st->current]->nrows : 0,
 				   rowclone_key_describe(&fake, st->key), root->display_name);
 	else
 		errcontext("while cloning row %s of table \"%s\"",
@@ -424,11 +424,13 @@ write_copies(CascadeState *st)
 		for (int r = 0; r < node->nremaps; r++)
 		{
 			RowcloneRemap *remap = &node->remaps[r];
-			Datum		params[3 * INDEX_MAX_KEYS];
+			Datum		params[4 * INDEX_MAX_KEYS];
 			int			n = 0;
 
 			if (!remap->deferred || st->rows[remap->target]->nrows == 0)
 				continue;
+			for (int j = 0; j < node->npk; j++)
+				params[n++] = st->old_arrays[i][j];
 			for (int j = 0; j < node->npk; j++)
 				params[n++] = st->new_arrays[i][j];
 			for (int j = 0; j < g->nodes[remap->target].npk; j++)

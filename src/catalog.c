@@ -285,6 +285,7 @@ build_table_entry(RowcloneTable *table, Relation rel)
 		col->identity = attr->attidentity;
 		col->generated = attr->attgenerated;
 		col->has_default = attr->atthasdef;
+		col->not_null = attr->attnotnull;
 		col->pk_position = -1;
 		for (int k = 0; k < table->npk; k++)
 			if (table->pk_attnums[k] == attr->attnum)
@@ -422,13 +423,33 @@ rowclone_column_by_attnum(RowcloneTable *table, AttrNumber attnum)
 }
 
 /*
+ * Whether a cloned foreign key exists because its referenced table is a
+ * partition (the parent constraint is on the same referencing table), as
+ * opposed to one inherited by a partition of the referencing table.
+ */
+static bool
+clone_for_referenced_partition(Form_pg_constraint con)
+{
+	HeapTuple	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(con->conparentid));
+	bool		result = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		result = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid == con->conrelid;
+		ReleaseSysCache(tup);
+	}
+	return result;
+}
+
+/*
  * Find the foreign keys that reference this table, as
  * heap_truncate_find_FKs does: pg_constraint has no index on confrelid, so
  * scan it.  Done once per cache entry; creating or dropping such a key
  * changes the referenced table's triggers and so invalidates the entry.
- * Keys cloned onto partitions of a partitioned referencing table
- * (conparentid set) are left out: the partitioned table's own key stands
- * for them.
+ * Keys cloned onto partitions of a partitioned referencing table are left
+ * out: the partitioned table's own key stands for them.  Keys cloned for
+ * this table as a partition of a referenced partitioned table are kept, so
+ * that a clone of a single partition follows them.
  */
 void
 rowclone_table_load_references(RowcloneTable *table)
@@ -453,8 +474,9 @@ rowclone_table_load_references(RowcloneTable *table)
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 
 		CHECK_FOR_INTERRUPTS();
-		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != table->relid ||
-			OidIsValid(con->conparentid))
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != table->relid)
+			continue;
+		if (OidIsValid(con->conparentid) && !clone_for_referenced_partition(con))
 			continue;
 		if (table->nrefs == cap)
 		{

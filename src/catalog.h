@@ -21,6 +21,7 @@ typedef struct RowcloneColumn
 	char		identity;		/* pg_attribute.attidentity: '\0', 'a', 'd' */
 	char		generated;		/* pg_attribute.attgenerated: '\0' or 's' */
 	bool		has_default;
+	bool		not_null;
 	int			pk_position;	/* index into pk_attnums, or -1 */
 } RowcloneColumn;
 

@@ -250,7 +250,7 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		RowcloneRemap *remap;
 		bool		plain = true;
 
-		if (t < 0 || fk->for_referenced_partition)
+		if (t < 0)
 			continue;
 		remap = palloc0(sizeof(RowcloneRemap));
 		if (!rowclone_fk_primary_key_positions(fk, b->tables[t], remap->target_pos))
@@ -619,7 +619,13 @@ remap_of_column(RowcloneNode *node, AttrNumber attnum, int *pos)
 	return -1;
 }
 
-/* UPDATE the copies' deferred references once every copy exists. */
+/*
+ * UPDATE the copies' deferred references once every copy exists, reading
+ * the source rows: UPDATE ONLY t SET fk = the referenced copy (or, for a
+ * reference inserted as NULL, the source's value) FROM the key map of t
+ * JOIN the source rows LEFT JOIN the referenced table's key map.
+ * Parameters: t's old and new key arrays, the target's old and new.
+ */
 static void
 prepare_fixup(GraphBuild *b, int i, int r)
 {
@@ -629,34 +635,53 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	RowcloneNode *target = &b->nodes[remap->target];
 	RowcloneForeignKey *fk = remap_fk(table, remap);
 	StringInfoData upd;
-	const char *meprefix[] = {"k"};
-	const char *rprefix[] = {"o", "n"};
-	Oid			uargs[3 * INDEX_MAX_KEYS];
+	const char *prefixes[] = {"o", "n"};
+	Oid			uargs[4 * INDEX_MAX_KEYS];
 	int			nu = 0;
 
 	initStringInfo(&upd);
 	appendStringInfo(&upd, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
 	for (int q = 0; q < remap->nkeys; q++)
-		appendStringInfo(&upd, "%s%s = r.n%d", q > 0 ? ", " : "",
-						 quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name),
-						 remap->target_pos[q]);
+	{
+		const char *name = quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name);
+
+		appendStringInfo(&upd, "%s%s = CASE WHEN r.o0 IS NOT NULL THEN r.n%d ELSE s.%s END",
+						 q > 0 ? ", " : "", name, remap->target_pos[q], name);
+	}
 	appendStringInfoString(&upd, " FROM ");
-	append_unnest(&upd, 1, node->npk, node->pk_types, "me", meprefix, 1);
-	appendStringInfoString(&upd, ", ");
-	append_unnest(&upd, node->npk + 1, target->npk, target->pk_types, "r", rprefix, 2);
-	appendStringInfoString(&upd, " WHERE ");
-	rowclone_sql_key_match(&upd, table, "t", numbered_refs("me.k", node->npk), node->pk_types);
+	append_unnest(&upd, 1, node->npk, node->pk_types, "me", prefixes, 2);
+	appendStringInfo(&upd, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+	rowclone_sql_key_match(&upd, table, "s", numbered_refs("me.o", node->npk), node->pk_types);
+	appendStringInfoString(&upd, " LEFT JOIN ");
+	append_unnest(&upd, 2 * node->npk + 1, target->npk, target->pk_types, "r", prefixes, 2);
+	appendStringInfoString(&upd, " ON ");
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
 
-		appendStringInfoString(&upd, " AND ");
+		if (q > 0)
+			appendStringInfoString(&upd, " AND ");
 		generate_operator_clause(&upd, psprintf("r.o%d", remap->target_pos[q]),
 								 target->pk_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
-								 psprintf("t.%s", quote_identifier(fcol->name)), fcol->typid);
+								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
-	for (int j = 0; j < node->npk; j++)
-		uargs[nu++] = get_array_type(node->pk_types[j]);
+	appendStringInfoString(&upd, " WHERE ");
+	rowclone_sql_key_match(&upd, table, "t", numbered_refs("me.n", node->npk), node->pk_types);
+	if (remap->insert_null)
+	{
+		/* restore every non-null source value, remapped or not */
+		appendStringInfoString(&upd, " AND (");
+		for (int q = 0; q < remap->nkeys; q++)
+			appendStringInfo(&upd, "%ss.%s IS NOT NULL", q > 0 ? " OR " : "",
+							 quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name));
+		appendStringInfoChar(&upd, ')');
+	}
+	else
+		appendStringInfoString(&upd, " AND r.o0 IS NOT NULL");
+
+	for (int g = 0; g < 2; g++)
+		for (int j = 0; j < node->npk; j++)
+			uargs[nu++] = get_array_type(node->pk_types[j]);
 	for (int g = 0; g < 2; g++)
 		for (int j = 0; j < target->npk; j++)
 			uargs[nu++] = get_array_type(target->pk_types[j]);
@@ -748,14 +773,22 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 							r, r, remap->target_pos[pos], quote_identifier(col->name));
 			node->remapped_columns = lappend(node->remapped_columns, col->name);
 		}
+		else if (r >= 0)
+		{
+			/* a deferred reference: NULL or the source's value for now */
+			RowcloneRemap *remap = &node->remaps[r];
+
+			remap->insert_null = true;
+			for (int q = 0; q < remap->nkeys; q++)
+				if (rowclone_column_by_attnum(table, remap->conkey[q])->not_null)
+					remap->insert_null = false;
+			expr = remap->insert_null ? "NULL" : psprintf("s.%s", quote_identifier(col->name));
+			node->remapped_columns = lappend(node->remapped_columns, col->name);
+		}
 		else
 		{
-			/* copied as it is; a deferred reference is set afterwards */
 			expr = psprintf("s.%s", quote_identifier(col->name));
-			if (r >= 0)
-				node->remapped_columns = lappend(node->remapped_columns, col->name);
-			else
-				node->copied_columns = lappend(node->copied_columns, col->name);
+			node->copied_columns = lappend(node->copied_columns, col->name);
 		}
 		if (expr == NULL)
 			continue;

@@ -45,6 +45,9 @@ typedef struct RowcloneRemap
 	bool		is_parent_link;
 	bool		pk_part;		/* some of its columns are in our key */
 	bool		deferred;		/* set by UPDATE once all copies exist */
+	bool		insert_null;	/* deferred, nullable: inserted as NULL so a
+								 * unique one-to-one cannot collide with the
+								 * original, then restored from the source */
 	int			join_param;		/* $n of the target's key map in the
 								 * INSERT, or 0 when not joined */
 	SPIPlanPtr	fixup_plan;		/* deferred only */
