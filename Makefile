@@ -2,6 +2,7 @@
 #   make && sudo make install     build and install into the server pg_config names
 #   make demo                     sample schema and a tour of clone_row in a throwaway cluster
 #   make test                     install what is needed, build with -Werror, run every suite
+#   make bench                    cascade benchmark in a throwaway cluster (not part of test)
 EXTENSION = rowclone
 MODULE_big = rowclone
 OBJS = \
@@ -35,12 +36,13 @@ ifdef ROWCLONE_WERROR
 PG_CFLAGS += -Werror
 endif
 
-# `make test` and `make demo` install the server and its headers themselves, so
-# when they are the only goals, do not load PGXS (pg_config may not exist yet).
+# `make test`, `make demo` and `make bench` install the server and its headers
+# themselves, so when they are the only goals, do not load PGXS (pg_config may
+# not exist yet).
 ifeq ($(MAKECMDGOALS),)
 ROWCLONE_SCRIPTS_ONLY :=
 else
-ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo,$(MAKECMDGOALS)),,yes)
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench,$(MAKECMDGOALS)),,yes)
 endif
 
 ifndef ROWCLONE_SCRIPTS_ONLY
@@ -48,9 +50,17 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 endif
 
-.PHONY: test demo
+# PGXS tracks no header dependencies: rebuild every object when a header
+# changes (a stale object compiled against an old struct layout is silent
+# memory corruption), and relink when the object list changes.
+$(OBJS): $(wildcard src/*.h) Makefile
+
+.PHONY: test demo bench
 test:
 	bash scripts/test.sh
 
 demo:
 	bash scripts/demo.sh
+
+bench:
+	bash scripts/bench.sh

@@ -360,5 +360,25 @@ SELECT clone_row('leafed_all', 1, cascade => true);
 SELECT tableoid::regclass, * FROM leafed ORDER BY id;
 TABLE leafed_child ORDER BY id;
 
+-- Children without a primary key (join tables nothing references): every
+-- row that references a copied row through a followed key is copied once,
+-- with its references remapped (a row referencing two copied rows is one
+-- copy); clone_graph lists them without keys; a key referencing such a
+-- table is not followed (clone_plan says why).
+CREATE TABLE article (id serial PRIMARY KEY, title text NOT NULL);
+CREATE TABLE article_keyword (article_id int NOT NULL REFERENCES article ON DELETE CASCADE,
+                              keyword text NOT NULL);
+CREATE TABLE article_link (a int REFERENCES article ON DELETE CASCADE,
+                           b int REFERENCES article ON DELETE CASCADE, note text UNIQUE);
+CREATE TABLE link_vote (id serial PRIMARY KEY, note text REFERENCES article_link (note) ON DELETE CASCADE);
+INSERT INTO article VALUES (1, 'intro'), (2, 'other');
+INSERT INTO article_keyword VALUES (1, 'db'), (1, 'sql'), (2, 'x');
+INSERT INTO article_link VALUES (1, 1, NULL), (1, 2, NULL), (2, 2, 'kept');
+SELECT setval('article_id_seq', 10);
+SELECT * FROM clone_graph('article', 1);
+TABLE article_keyword;
+TABLE article_link;
+SELECT relation, remapped_columns, copied_columns, not_followed FROM clone_plan('article');
+
 RESET search_path;
 DROP SCHEMA rc_cascade CASCADE;

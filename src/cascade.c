@@ -45,6 +45,7 @@ typedef struct CascadeState
 	Datum	  **old_arrays;		/* per node, per key column, after keys */
 	Datum	  **new_arrays;
 	Datum		overrides;
+	uint64	   *keyless_rows;	/* per node without a key: rows copied */
 	Datum	   *override_values;	/* typed, for key overrides */
 	bool	   *override_nulls;
 	RowcloneKey *key;
@@ -208,8 +209,8 @@ closure(CascadeState *st, Datum *root_key_arrays)
 				RowcloneEdge *edge = &g->edges[e];
 				Datum		arrays[INDEX_MAX_KEYS];
 
-				if (edge->parent != i)
-					continue;
+				if (edge->parent != i || edge->closure_plan == NULL)
+					continue;	/* a child without a key finds its own rows */
 				CHECK_FOR_INTERRUPTS();
 				for (int k = 0; k < edge->nkeys; k++)
 					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
@@ -378,8 +379,9 @@ write_copies(CascadeState *st)
 		RowcloneNode *node = &g->nodes[i];
 		Datum		params[FUNC_MAX_ARGS * 4];
 		int			n = 0;
+		ListCell   *lc;
 
-		if (st->rows[i]->nrows == 0)
+		if (node->npk > 0 && st->rows[i]->nrows == 0)
 			continue;
 		st->current = i;
 		for (int j = 0; j < node->npk; j++)
@@ -388,6 +390,19 @@ write_copies(CascadeState *st)
 			params[n++] = st->new_arrays[i][j];
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
+		/* no key: the referenced values of copied rows within max_depth */
+		foreach(lc, node->incoming)
+		{
+			RowcloneEdge *edge = &g->edges[lfirst_int(lc)];
+			RowcloneRowSet *parent = st->rows[edge->parent];
+			int			upto = 0;
+
+			while (upto < parent->nrows &&
+				   (st->plan->max_depth < 0 || parent->depth[upto] + 1 <= st->plan->max_depth))
+				upto++;
+			for (int k = 0; k < edge->nkeys; k++)
+				params[n++] = column_array(parent, edge->parent_fetch_col[k], 0, upto);
+		}
 		/* key maps of referenced copies, in the order of their parameters */
 		while (n < node->insert_nparams)
 		{
@@ -405,7 +420,9 @@ write_copies(CascadeState *st)
 				params[n++] = st->new_arrays[remap->target][j];
 		}
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
-		if (SPI_processed != (uint64) st->rows[i]->nrows)
+		if (node->npk == 0)
+			st->keyless_rows[i] = SPI_processed;
+		else if (SPI_processed != (uint64) st->rows[i]->nrows)
 			ereport(ERROR,
 					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 					 errmsg("only " UINT64_FORMAT " of %d copies of rows of table \"%s\" were inserted",
@@ -465,6 +482,7 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	st.snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	st.rows = palloc0(sizeof(RowcloneRowSet *) * g->nnodes);
 	st.cursor = palloc0(sizeof(int) * g->nnodes);
+	st.keyless_rows = palloc0(sizeof(uint64) * g->nnodes);
 	for (int i = 0; i < g->nnodes; i++)
 		st.rows[i] = rowclone_rowset_create(CurrentMemoryContext, g->nodes[i].nfetch,
 											g->nodes[i].npk, g->nodes[i].fetch_types,
@@ -497,6 +515,7 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	error_context_stack = errcallback.previous;
 	result->graph = g;
 	result->rows = st.rows;
+	result->keyless_rows = st.keyless_rows;
 	result->old_arrays = st.old_arrays;
 	result->new_arrays = st.new_arrays;
 }
@@ -589,10 +608,24 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 		}
 	}
 
+	for (int i = 0; i < g->nnodes; i++)
+		if (result->keyless_rows[i] > 0)
+			max_depth = Max(max_depth, g->nodes[i].depth);
 	for (int d = 0; d <= max_depth; d++)
 		for (int i = 0; i < g->nnodes; i++)
 		{
 			RowcloneRowSet *rs = result->rows[i];
+
+			/* rows of a table without a key: no key to show */
+			if (g->nodes[i].npk == 0 && g->nodes[i].depth == d)
+				for (uint64 k = 0; k < result->keyless_rows[i]; k++)
+				{
+					Datum		values[4] = {ObjectIdGetDatum(g->nodes[i].relid), 0, 0,
+					Int32GetDatum(d)};
+					bool		nulls[4] = {false, true, true, false};
+
+					tuplestore_putvalues(store, desc, values, nulls);
+				}
 
 			for (; cursor[i] < rs->nrows && rs->depth[cursor[i]] == d; cursor[i]++)
 			{

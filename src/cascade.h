@@ -22,6 +22,7 @@ typedef struct RowcloneCascadeResult
 {
 	RowcloneGraph *graph;
 	RowcloneRowSet **rows;		/* per node */
+	uint64	   *keyless_rows;	/* per node without a key: rows copied */
 	Datum	  **old_arrays;		/* per node, per key column */
 	Datum	  **new_arrays;
 } RowcloneCascadeResult;

@@ -49,6 +49,7 @@ typedef struct GraphBuild
 	FetchCol  (*fetch)[RC_MAX_FETCH];
 	List	   *edges;			/* RowcloneEdge * */
 	List	   *edge_fks;		/* RowcloneForeignKey *, parallel to edges */
+	RowcloneForeignKey **edge_fk_array;	/* the same, by edge index */
 	RowcloneOption *overrides;
 	RowcloneOption *resets;
 	bool		describe_only;	/* clone_plan: report problems, raise nothing */
@@ -75,7 +76,9 @@ add_node(GraphBuild *b, RowcloneTable *table, int depth, char *reached_by)
 				 errmsg("clone of \"%s\" reaches more than %d tables",
 						rowclone_display_name(b->tables[0]), MAX_NODES),
 				 errhint("Use skip or max_depth to limit the cascade.")));
-	rowclone_check_cloneable(table);
+	/* tables reached through foreign keys are tables; only the source needs a key */
+	if (i == 0)
+		rowclone_check_cloneable(table);
 	b->tables[i] = table;
 	b->nnodes++;
 	memset(node, 0, sizeof(*node));
@@ -169,7 +172,19 @@ discover(GraphBuild *b, RowcloneTable *root)
 			continue;
 
 		rowclone_table_load_references(table);
-		for (int r = 0; r < table->nrefs; r++)
+		for (int r = 0; r < table->nrefs && table->npk == 0; r++)
+		{
+			RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
+			RowcloneForeignKey *fk = rowclone_fkey_by_oid(child, table->ref_conoids[r]);
+
+			/* rows of a table without a primary key are not tracked one by one */
+			if (fk != NULL)
+				b->nodes[i].not_followed =
+					lappend(b->nodes[i].not_followed,
+							psprintf("%s from %s: \"%s\" has no primary key", fk->conname,
+									 rowclone_display_name(child), b->nodes[i].display_name));
+		}
+		for (int r = 0; r < table->nrefs && table->npk > 0; r++)
 		{
 			RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
 			RowcloneForeignKey *fk = rowclone_fkey_by_oid(child, table->ref_conoids[r]);
@@ -337,6 +352,8 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 			fresh = true;
 	}
 
+	if (table->npk == 0)
+		return;
 	if (!fresh && b->describe_only)
 		node->problem = psprintf("no fresh primary key: no key column has a default, is an identity column or references a copied row");
 	else if (!fresh)
@@ -397,7 +414,8 @@ order_inserts(GraphBuild *b)
 				{
 					RowcloneRemap *remap = &b->nodes[i].remaps[r];
 
-					if (remap->target != i && !done[remap->target] && remap->pk_part)
+					if (remap->target != i && !done[remap->target] &&
+						(remap->pk_part || b->nodes[i].npk == 0))
 						can = false;
 				}
 				if (!can)
@@ -713,17 +731,58 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	List	   *slots = NIL;
 	ListCell   *lc;
 
+	StringInfoData incoming;
+	int			ov_param;
+
 	initStringInfo(&targets);
 	initStringInfo(&exprs);
 	initStringInfo(&joins);
+	initStringInfo(&incoming);
 	for (int g = 0; g < 2; g++)
 		for (int j = 0; j < node->npk; j++)
 			argtypes[nargs++] = get_array_type(node->pk_types[j]);
 	for (int c = 0; c < table->ncolumns; c++)
 		if (table->columns[c].pk_position < 0 && override_slot_of(b, &table->columns[c]) >= 0)
 			node->insert_takes_overrides = true;
+	ov_param = nargs + 1;
 	if (node->insert_takes_overrides)
 		argtypes[nargs++] = JSONBOID;
+
+	/*
+	 * A table without a key copies, in one statement, every row that
+	 * references a copied row through a followed key: one LEFT JOIN per
+	 * such key to the referenced values, and a WHERE that any matched.
+	 */
+	for (int e = 0; e < b->g->nedges && node->npk == 0; e++)
+	{
+		RowcloneEdge *edge = &b->g->edges[e];
+		RowcloneForeignKey *fk = b->edge_fk_array[e];
+		RowcloneTable *parent = b->tables[edge->parent];
+		const char *prefix[] = {"k"};
+		char	   *alias = psprintf("e%d", e);
+		Oid			types[INDEX_MAX_KEYS];
+
+		if (edge->child != i)
+			continue;
+		node->incoming = lappend_int(node->incoming, e);
+		for (int k = 0; k < fk->nkeys; k++)
+			types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
+		appendStringInfoString(&incoming, " LEFT JOIN ");
+		append_unnest(&incoming, nargs + 1, fk->nkeys, types, alias, prefix, 1);
+		appendStringInfoString(&incoming, " ON ");
+		for (int k = 0; k < fk->nkeys; k++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
+
+			if (k > 0)
+				appendStringInfoString(&incoming, " AND ");
+			generate_operator_clause(&incoming, psprintf("%s.k%d", alias, k), types[k],
+									 fk->pf_eq_oprs[k],
+									 psprintf("s.%s", quote_identifier(col->name)), col->typid);
+		}
+		for (int k = 0; k < fk->nkeys; k++)
+			argtypes[nargs++] = get_array_type(types[k]);
+	}
 
 	for (int c = 0; c < table->ncolumns; c++)
 	{
@@ -803,15 +862,19 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM ", table->sql_name,
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
-	append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
-	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
-	rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
+	if (node->npk > 0)
+	{
+		append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
+		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
+	}
+	else
+		appendStringInfo(&sql, "%s%s AS s", rowclone_only(table), table->sql_name);
 	if (slots != NIL)
 	{
 		bool		first = true;
 
-		appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(",
-						 2 * node->npk + 1);
+		appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(", ov_param);
 		foreach(lc, slots)
 		{
 			int			slot = lfirst_int(lc);
@@ -822,7 +885,17 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		}
 		appendStringInfoChar(&sql, ')');
 	}
+	appendStringInfoString(&sql, incoming.data);
 	appendStringInfoString(&sql, joins.data);
+	if (node->npk == 0)
+	{
+		ListCell   *lc2;
+
+		appendStringInfoString(&sql, " WHERE ");
+		foreach(lc2, node->incoming)
+			appendStringInfo(&sql, "%se%d.k0 IS NOT NULL",
+							 foreach_current_index(lc2) > 0 ? " OR " : "", lfirst_int(lc2));
+	}
 	node->insert_plan = prepare_custom(sql.data, nargs, argtypes);
 
 	for (int r = 0; r < node->nremaps; r++)
@@ -864,10 +937,20 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	b.g->nedges = list_length(b.edges);
 	b.g->edges = palloc0(sizeof(RowcloneEdge) * Max(b.g->nedges, 1));
 	e = 0;
+	b.edge_fk_array = palloc0(sizeof(RowcloneForeignKey *) * Max(b.g->nedges, 1));
 	forboth(lc, b.edges, lc2, b.edge_fks)
 	{
 		b.g->edges[e] = *(RowcloneEdge *) lfirst(lc);
-		if (prepare)
+		b.edge_fk_array[e] = (RowcloneForeignKey *) lfirst(lc2);
+		if (prepare && b.nodes[b.g->edges[e].child].npk == 0)
+		{
+			/* no closure query: the table's INSERT finds its own rows */
+			for (int k = 0; k < b.g->edges[e].nkeys; k++)
+				b.g->edges[e].parent_fetch_col[k] =
+					fetch_col(&b, b.g->edges[e].parent,
+							  ((RowcloneForeignKey *) lfirst(lc2))->confkey[k], InvalidOid);
+		}
+		else if (prepare)
 			prepare_edge(&b, &b.g->edges[e], (RowcloneForeignKey *) lfirst(lc2));
 		else
 			for (int k = 0; k < b.g->edges[e].nkeys; k++)
@@ -884,7 +967,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	/* inserts last: their column lists also feed clone_plan */
 	for (int i = 0; i < b.nnodes; i++)
 	{
-		if (prepare)
+		if (prepare && b.nodes[i].npk > 0)
 			prepare_seed(&b, i);
 		plan_insert(&b, i, prepare);
 	}
@@ -899,9 +982,12 @@ rowclone_graph_keep(RowcloneGraph *graph, List **kept)
 	{
 		RowcloneNode *node = &graph->nodes[i];
 
-		SPI_keepplan(node->seed_plan);
+		if (node->seed_plan)
+		{
+			SPI_keepplan(node->seed_plan);
+			*kept = lappend(*kept, node->seed_plan);
+		}
 		SPI_keepplan(node->insert_plan);
-		*kept = lappend(*kept, node->seed_plan);
 		*kept = lappend(*kept, node->insert_plan);
 		for (int r = 0; r < node->nremaps; r++)
 			if (node->remaps[r].fixup_plan)
@@ -912,6 +998,8 @@ rowclone_graph_keep(RowcloneGraph *graph, List **kept)
 	}
 	for (int e = 0; e < graph->nedges; e++)
 	{
+		if (graph->edges[e].closure_plan == NULL)
+			continue;
 		SPI_keepplan(graph->edges[e].closure_plan);
 		*kept = lappend(*kept, graph->edges[e].closure_plan);
 	}

@@ -89,6 +89,7 @@ typedef struct RowcloneNode
 	SPIPlanPtr	insert_plan;
 	int			insert_nparams;
 	bool		insert_takes_overrides;
+	List	   *incoming;		/* no primary key: edges (int) whose rows it copies */
 	/* what clone_plan shows */
 	List	   *fresh_columns;
 	List	   *remapped_columns;
