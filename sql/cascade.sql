@@ -380,5 +380,23 @@ TABLE article_keyword;
 TABLE article_link;
 SELECT relation, remapped_columns, copied_columns, not_followed FROM clone_plan('article');
 
+-- Foreign keys to a unique key other than the primary key are followed
+-- and remapped just the same: the copies reference the copy's new value
+-- (an override here, a default there), also within one table.
+CREATE SEQUENCE code_seq START 100;
+CREATE TABLE coded (id serial PRIMARY KEY,
+                    code text NOT NULL UNIQUE DEFAULT 'C' || nextval('rc_cascade.code_seq'));
+CREATE TABLE by_code (id serial PRIMARY KEY,
+                      coded_code text NOT NULL REFERENCES coded (code) ON DELETE CASCADE,
+                      tag text UNIQUE DEFAULT 'T' || nextval('rc_cascade.code_seq'),
+                      sibling_tag text REFERENCES by_code (tag));
+INSERT INTO coded VALUES (1, 'A');
+INSERT INTO by_code VALUES (1, 'A', 't1', NULL), (2, 'A', 't2', 't1');
+SELECT setval('coded_id_seq', 10), setval('by_code_id_seq', 20);
+SELECT clone_row('coded', 1, cascade => true, overrides => '{"code": "B"}',
+                 reset => '{by_code.tag}');
+TABLE coded ORDER BY id;
+TABLE by_code ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA rc_cascade CASCADE;

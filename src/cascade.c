@@ -367,6 +367,51 @@ make_keys(CascadeState *st)
 	}
 }
 
+/*
+ * The key map of a remap as 2 * nmap arrays (old values, then new): the
+ * target's key arrays, or for a unique key its values read back from the
+ * target's copies (which must exist by now).
+ */
+static int
+remap_arrays(CascadeState *st, RowcloneRemap *remap, Datum *out)
+{
+	RowcloneNode *target = &st->g->nodes[remap->target];
+	int			n = 0;
+
+	if (!remap->via_unique)
+	{
+		for (int j = 0; j < target->npk; j++)
+			out[n++] = st->old_arrays[remap->target][j];
+		for (int j = 0; j < target->npk; j++)
+			out[n++] = st->new_arrays[remap->target][j];
+		return n;
+	}
+	else
+	{
+		Datum		params[2 * INDEX_MAX_KEYS];
+		SPITupleTable *tt;
+		uint64		rows;
+
+		for (int j = 0; j < target->npk; j++)
+			params[n++] = st->old_arrays[remap->target][j];
+		for (int j = 0; j < target->npk; j++)
+			params[n++] = st->new_arrays[remap->target][j];
+		run(st, remap->keymap_plan, params, SPI_OK_SELECT);
+		tt = SPI_tuptable;
+		rows = SPI_processed;
+		for (int c = 0; c < 2 * remap->nmap; c++)
+		{
+			Datum	   *values = palloc(sizeof(Datum) * Max(rows, 1));
+			bool	   *nulls = palloc(sizeof(bool) * Max(rows, 1));
+
+			for (uint64 r = 0; r < rows; r++)
+				values[r] = SPI_getbinval(tt->vals[r], tt->tupdesc, c + 1, &nulls[r]);
+			out[c] = make_array(NULL, values, nulls, (int) rows, remap->map_types[c % remap->nmap]);
+		}
+		return 2 * remap->nmap;
+	}
+}
+
 /* Phase 3 and 4: one INSERT per table, then the deferred references. */
 static void
 write_copies(CascadeState *st)
@@ -414,10 +459,7 @@ write_copies(CascadeState *st)
 			if (remap == NULL)
 				elog(ERROR, "rowclone: no key map for parameter $%d of \"%s\"",
 					 n + 1, node->display_name);
-			for (int j = 0; j < g->nodes[remap->target].npk; j++)
-				params[n++] = st->old_arrays[remap->target][j];
-			for (int j = 0; j < g->nodes[remap->target].npk; j++)
-				params[n++] = st->new_arrays[remap->target][j];
+			n += remap_arrays(st, remap, &params[n]);
 		}
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
 		if (node->npk == 0)
@@ -450,10 +492,7 @@ write_copies(CascadeState *st)
 				params[n++] = st->old_arrays[i][j];
 			for (int j = 0; j < node->npk; j++)
 				params[n++] = st->new_arrays[i][j];
-			for (int j = 0; j < g->nodes[remap->target].npk; j++)
-				params[n++] = st->old_arrays[remap->target][j];
-			for (int j = 0; j < g->nodes[remap->target].npk; j++)
-				params[n++] = st->new_arrays[remap->target][j];
+			n += remap_arrays(st, remap, &params[n]);
 			run(st, remap->fixup_plan, params, SPI_OK_UPDATE);
 		}
 	}

@@ -268,8 +268,23 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		if (t < 0)
 			continue;
 		remap = palloc0(sizeof(RowcloneRemap));
-		if (!rowclone_fk_primary_key_positions(fk, b->tables[t], remap->target_pos))
-			continue;
+		if (rowclone_fk_primary_key_positions(fk, b->tables[t], remap->target_pos))
+		{
+			remap->nmap = b->nodes[t].npk;
+			memcpy(remap->map_types, b->nodes[t].pk_types, sizeof(Oid) * remap->nmap);
+		}
+		else
+		{
+			/* a unique key other than the primary key */
+			remap->via_unique = true;
+			remap->nmap = fk->nkeys;
+			for (int k = 0; k < fk->nkeys; k++)
+			{
+				remap->target_pos[k] = k;
+				remap->map_types[k] =
+					rowclone_column_by_attnum(b->tables[t], fk->confkey[k])->typid;
+			}
+		}
 		for (int k = 0; k < fk->nkeys; k++)
 		{
 			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
@@ -292,10 +307,15 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 			if (col->pk_position >= 0)
 				remap->pk_part = true;
 		}
+		if (remap->pk_part && remap->via_unique)
+			continue;			/* keys are made before the unique values exist */
 		if (remap->pk_part)
 			for (int k = 0; k < fk->nkeys; k++)
 				remap->fetch_col[k] = fetch_col(b, i, fk->conkey[k],
 												b->nodes[t].pk_types[remap->target_pos[k]]);
+		/* a table's own unique values exist only once its copies do */
+		if (remap->via_unique && t == i)
+			remap->deferred = true;
 		remaps = lappend(remaps, remap);
 	}
 	node->nremaps = list_length(remaps);
@@ -602,13 +622,12 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 {
 	RowcloneTable *table = b->tables[i];
 	RowcloneRemap *remap = &b->nodes[i].remaps[r];
-	RowcloneNode *target = &b->nodes[remap->target];
 	RowcloneForeignKey *fk = remap_fk(table, remap);
 	char	   *alias = psprintf("r%d", r);
 	const char *prefixes[] = {"o", "n"};
 
 	appendStringInfoString(joins, " LEFT JOIN ");
-	append_unnest(joins, remap->join_param, target->npk, target->pk_types, alias, prefixes, 2);
+	append_unnest(joins, remap->join_param, remap->nmap, remap->map_types, alias, prefixes, 2);
 	appendStringInfoString(joins, " ON ");
 	for (int q = 0; q < remap->nkeys; q++)
 	{
@@ -618,7 +637,7 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 			appendStringInfoString(joins, " AND ");
 		/* conpfeqop: referenced (left) = referencing (right) */
 		generate_operator_clause(joins, psprintf("%s.o%d", alias, remap->target_pos[q]),
-								 target->pk_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
+								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
 }
@@ -650,7 +669,6 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	RowcloneTable *table = b->tables[i];
 	RowcloneNode *node = &b->nodes[i];
 	RowcloneRemap *remap = &node->remaps[r];
-	RowcloneNode *target = &b->nodes[remap->target];
 	RowcloneForeignKey *fk = remap_fk(table, remap);
 	StringInfoData upd;
 	const char *prefixes[] = {"o", "n"};
@@ -671,7 +689,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	appendStringInfo(&upd, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	rowclone_sql_key_match(&upd, table, "s", numbered_refs("me.o", node->npk), node->pk_types);
 	appendStringInfoString(&upd, " LEFT JOIN ");
-	append_unnest(&upd, 2 * node->npk + 1, target->npk, target->pk_types, "r", prefixes, 2);
+	append_unnest(&upd, 2 * node->npk + 1, remap->nmap, remap->map_types, "r", prefixes, 2);
 	appendStringInfoString(&upd, " ON ");
 	for (int q = 0; q < remap->nkeys; q++)
 	{
@@ -680,7 +698,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 		if (q > 0)
 			appendStringInfoString(&upd, " AND ");
 		generate_operator_clause(&upd, psprintf("r.o%d", remap->target_pos[q]),
-								 target->pk_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
+								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
 	appendStringInfoString(&upd, " WHERE ");
@@ -701,9 +719,41 @@ prepare_fixup(GraphBuild *b, int i, int r)
 		for (int j = 0; j < node->npk; j++)
 			uargs[nu++] = get_array_type(node->pk_types[j]);
 	for (int g = 0; g < 2; g++)
-		for (int j = 0; j < target->npk; j++)
-			uargs[nu++] = get_array_type(target->pk_types[j]);
+		for (int j = 0; j < remap->nmap; j++)
+			uargs[nu++] = get_array_type(remap->map_types[j]);
 	remap->fixup_plan = prepare_custom(upd.data, nu, uargs);
+}
+
+/*
+ * The key map of a foreign key to a unique key other than the primary key:
+ * old and new values of the referenced columns, read from the target's
+ * source rows and their copies once the copies exist.  Parameters: the
+ * target's old and new key arrays.
+ */
+static void
+prepare_keymap(GraphBuild *b, int i, int r)
+{
+	RowcloneRemap *remap = &b->nodes[i].remaps[r];
+	RowcloneTable *target = b->tables[remap->target];
+	RowcloneNode *tnode = &b->nodes[remap->target];
+	RowcloneForeignKey *fk = remap_fk(b->tables[i], remap);
+	StringInfoData sql;
+	const char *prefixes[] = {"o", "n"};
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (int g = 0; g < 2; g++)
+		for (int k = 0; k < fk->nkeys; k++)
+			appendStringInfo(&sql, "%s%c.%s", g + k > 0 ? ", " : "", g == 0 ? 's' : 't',
+							 quote_identifier(rowclone_column_by_attnum(target, fk->confkey[k])->name));
+	appendStringInfoString(&sql, " FROM ");
+	append_unnest(&sql, 1, tnode->npk, tnode->pk_types, "m", prefixes, 2);
+	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(target), target->sql_name);
+	rowclone_sql_key_match(&sql, target, "s", numbered_refs("m.o", tnode->npk), tnode->pk_types);
+	appendStringInfo(&sql, " JOIN %s%s AS t ON ", rowclone_only(target), target->sql_name);
+	rowclone_sql_key_match(&sql, target, "t", numbered_refs("m.n", tnode->npk), tnode->pk_types);
+	remap->keymap_plan = prepare_custom(sql.data, 2 * tnode->npk,
+										array_arg_types(tnode->npk, tnode->pk_types, 2));
 }
 
 /*
@@ -824,8 +874,8 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			{
 				remap->join_param = nargs + 1;
 				for (int g = 0; g < 2; g++)
-					for (int j = 0; j < b->nodes[remap->target].npk; j++)
-						argtypes[nargs++] = get_array_type(b->nodes[remap->target].pk_types[j]);
+					for (int j = 0; j < remap->nmap; j++)
+						argtypes[nargs++] = get_array_type(remap->map_types[j]);
 				append_remap_join(&joins, b, i, r);
 			}
 			expr = psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
@@ -899,8 +949,12 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	node->insert_plan = prepare_custom(sql.data, nargs, argtypes);
 
 	for (int r = 0; r < node->nremaps; r++)
+	{
 		if (node->remaps[r].deferred)
 			prepare_fixup(b, i, r);
+		if (node->remaps[r].via_unique)
+			prepare_keymap(b, i, r);
+	}
 }
 
 /*
@@ -990,11 +1044,18 @@ rowclone_graph_keep(RowcloneGraph *graph, List **kept)
 		SPI_keepplan(node->insert_plan);
 		*kept = lappend(*kept, node->insert_plan);
 		for (int r = 0; r < node->nremaps; r++)
+		{
 			if (node->remaps[r].fixup_plan)
 			{
 				SPI_keepplan(node->remaps[r].fixup_plan);
 				*kept = lappend(*kept, node->remaps[r].fixup_plan);
 			}
+			if (node->remaps[r].keymap_plan)
+			{
+				SPI_keepplan(node->remaps[r].keymap_plan);
+				*kept = lappend(*kept, node->remaps[r].keymap_plan);
+			}
+		}
 	}
 	for (int e = 0; e < graph->nedges; e++)
 	{

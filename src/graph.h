@@ -31,7 +31,9 @@ typedef enum RowcloneKeySource
 /*
  * A foreign key of a copied table into a copied table: on the copies it
  * points at the copy of the referenced row when that row is copied too.
- * Only keys that reference the other table's primary key are rewritten.
+ * Its key map pairs old and new values of the referenced columns: the
+ * target's primary key, or (via_unique) another unique key of the target,
+ * whose new values are read back from the target's copies.
  */
 typedef struct RowcloneRemap
 {
@@ -39,7 +41,11 @@ typedef struct RowcloneRemap
 	char	   *conname;
 	int			nkeys;
 	AttrNumber	conkey[INDEX_MAX_KEYS];
-	int			target_pos[INDEX_MAX_KEYS]; /* target PK position of conkey[i] */
+	int			target_pos[INDEX_MAX_KEYS]; /* key map position of conkey[i] */
+	int			nmap;			/* columns of the key map */
+	Oid			map_types[INDEX_MAX_KEYS];
+	bool		via_unique;		/* references a unique key, not the PK */
+	SPIPlanPtr	keymap_plan;	/* via_unique: old and new referenced values */
 	int			fetch_col[INDEX_MAX_KEYS];	/* fetched value of conkey[i],
 											 * in the target's key type */
 	bool		is_parent_link;
