@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# scripts/bench.sh: `make bench`. Installs what is missing, builds and installs
+# rowclone, then runs the cascade benchmark (test/bench/run.sh) in a throwaway
+# PostgreSQL cluster that is dropped afterwards: clone_row(..., cascade =>
+# true) against the best hand-written set-based SQL and a row-by-row PL/pgSQL
+# copy, side by side, at 1k, 100k, 180k (the SPEC's 20k tasks / 100k
+# comments) and 1M copied rows. Not part of `make test`.
+#
+# About 6-8 minutes on 2 cores with the defaults. Settings (environment):
+#   BENCH_SIZES='1k 100k spec 1M'   sizes to time: copied rows (1k, 250000, ...)
+#                                   or spec (20k tasks / 100k comments)
+#   BENCH_RUNS=auto                 runs per method and size (auto: 9 up to 10k
+#                                   rows, 5 below 500k, 3 from there)
+#   BENCH_METHODS='clone_row handwritten handwritten_temp rowbyrow'
+#   BENCH_ROWBYROW_MAX_ROWS=1000000 row-by-row is not timed above this
+#   BENCH_SLOW_SECONDS=120, BENCH_TIMEOUT_SECONDS=900, BENCH_NOISE_PROJECTS=40,
+#   BENCH_NOISE_TASKS=250           see test/bench/run.sh
+#   BENCH_SHARED_BUFFERS=512MB      shared_buffers of the throwaway cluster
+# e.g. a quick check of the harness: BENCH_SIZES=1k make bench
+set -euo pipefail
+
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+trap remove_work_copy EXIT
+
+# the command that reproduces this run, settings spelled out
+reproduce="BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BENCH_RUNS=${BENCH_RUNS:-auto}"
+reproduce+=" BENCH_METHODS='${BENCH_METHODS:-clone_row handwritten handwritten_temp rowbyrow}'"
+for v in BENCH_ROWBYROW_MAX_ROWS BENCH_SLOW_SECONDS BENCH_TIMEOUT_SECONDS \
+	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS; do
+	if [ -n "${!v:-}" ]; then
+		reproduce+=" $v='${!v}'"
+	fi
+done
+reproduce="cd $ROOT && $reproduce make bench"
+revision=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "unknown revision")
+if [ -n "$(git -C "$ROOT" status --porcelain -- src sql Makefile rowclone.control test/bench 2>/dev/null)" ]; then
+	revision+=", with uncommitted changes in src/ sql/ Makefile or test/bench/"
+fi
+
+# the throwaway cluster: room for the 1M copies in shared buffers, no
+# checkpoint or autovacuum of its own in the middle of a timed run (run.sh
+# vacuums and checkpoints between runs itself)
+cluster_opts=(
+	-o "shared_buffers=${BENCH_SHARED_BUFFERS:-512MB}"
+	-o "max_wal_size=8GB"
+	-o "checkpoint_timeout=1h"
+	-o "autovacuum=off"
+)
+
+ensure_packages
+build_and_install
+make_work_copy
+
+step "bench: test/bench/run.sh in a throwaway PostgreSQL $PG_MAJOR cluster (pg_virtualenv)"
+set +e
+in_work_cluster "${cluster_opts[@]}" bash test/bench/run.sh
+rc=$?
+set -e
+
+echo
+echo "rowclone at $revision"
+echo "reproduce: $reproduce"
+exit "$rc"
