@@ -426,12 +426,12 @@ write_copies(CascadeState *st)
 		int			n = 0;
 		ListCell   *lc;
 
-		if (node->npk > 0 && st->rows[i]->nrows == 0)
+		if (!node->untracked && st->rows[i]->nrows == 0)
 			continue;
 		st->current = i;
-		for (int j = 0; j < node->npk; j++)
+		for (int j = 0; j < node->npk && !node->untracked; j++)
 			params[n++] = st->old_arrays[i][j];
-		for (int j = 0; j < node->npk; j++)
+		for (int j = 0; j < node->npk && !node->untracked; j++)
 			params[n++] = st->new_arrays[i][j];
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
@@ -462,7 +462,7 @@ write_copies(CascadeState *st)
 			n += remap_arrays(st, remap, &params[n]);
 		}
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
-		if (node->npk == 0)
+		if (node->untracked)
 			st->keyless_rows[i] = SPI_processed;
 		else if (SPI_processed != (uint64) st->rows[i]->nrows)
 			ereport(ERROR,
@@ -656,7 +656,7 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 			RowcloneRowSet *rs = result->rows[i];
 
 			/* rows of a table without a key: no key to show */
-			if (g->nodes[i].npk == 0 && g->nodes[i].depth == d)
+			if (g->nodes[i].untracked && g->nodes[i].depth == d)
 				for (uint64 k = 0; k < result->keyless_rows[i]; k++)
 				{
 					Datum		values[4] = {ObjectIdGetDatum(g->nodes[i].relid), 0, 0,

@@ -472,6 +472,40 @@ numbered_refs(const char *prefix, int n)
 	return refs;
 }
 
+/*
+ * Which tables need not have their rows fetched one by one: those without
+ * a primary key, and, unless the caller lists every copy, leaves whose
+ * copies' keys nothing needs (no children, no references to them, no is-a
+ * link, nothing deferred).  Their INSERT finds its own rows through the
+ * keys it is reached by, in one pass, as a hand-written copy would.
+ */
+static void
+mark_untracked(GraphBuild *b)
+{
+	for (int i = 1; i < b->nnodes; i++)
+	{
+		RowcloneNode *node = &b->nodes[i];
+		bool		leaf = !b->req->need_rows && node->isa_parent < 0;
+		ListCell   *lc;
+
+		foreach(lc, b->edges)
+			if (((RowcloneEdge *) lfirst(lc))->parent == i)
+				leaf = false;
+		for (int n = 0; n < b->nnodes; n++)
+		{
+			if (b->nodes[n].isa_parent == i)
+				leaf = false;
+			for (int r = 0; r < b->nodes[n].nremaps; r++)
+				if (b->nodes[n].remaps[r].target == i)
+					leaf = false;	/* some copy needs our copies' keys */
+		}
+		for (int r = 0; r < node->nremaps; r++)
+			if (node->remaps[r].deferred)
+				leaf = false;	/* fixed up by key afterwards */
+		node->untracked = node->npk == 0 || leaf;
+	}
+}
+
 static char *
 fetch_expr(GraphBuild *b, int i, int c)
 {
@@ -788,11 +822,12 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	initStringInfo(&exprs);
 	initStringInfo(&joins);
 	initStringInfo(&incoming);
-	for (int g = 0; g < 2; g++)
+	for (int g = 0; g < 2 && !node->untracked; g++)
 		for (int j = 0; j < node->npk; j++)
 			argtypes[nargs++] = get_array_type(node->pk_types[j]);
 	for (int c = 0; c < table->ncolumns; c++)
-		if (table->columns[c].pk_position < 0 && override_slot_of(b, &table->columns[c]) >= 0)
+		if ((table->columns[c].pk_position < 0 || node->untracked) &&
+			override_slot_of(b, &table->columns[c]) >= 0)
 			node->insert_takes_overrides = true;
 	ov_param = nargs + 1;
 	if (node->insert_takes_overrides)
@@ -803,7 +838,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	 * references a copied row through a followed key: one LEFT JOIN per
 	 * such key to the referenced values, and a WHERE that any matched.
 	 */
-	for (int e = 0; e < b->g->nedges && node->npk == 0; e++)
+	for (int e = 0; e < b->g->nedges && node->untracked; e++)
 	{
 		RowcloneEdge *edge = &b->g->edges[e];
 		RowcloneForeignKey *fk = b->edge_fk_array[e];
@@ -842,7 +877,46 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		int			r = remap_of_column(node, col->attnum, &pos);
 		char	   *expr = NULL;
 
-		if (col->pk_position >= 0)
+		if (col->pk_position >= 0 && node->untracked &&
+			node->key_source[col->pk_position] == RC_KEY_DEFAULT)
+		{
+			/* left out: the stored default or identity fires */
+			node->fresh_columns = lappend(node->fresh_columns, col->name);
+		}
+		else if (col->pk_position >= 0 && node->untracked)
+		{
+			/* an untracked key column is built like any other column */
+			if (slot >= 0)
+			{
+				expr = psprintf("o.\"%d\"", slot);
+				slots = lappend_int(slots, slot);
+				if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+					overriding = true;
+				node->fresh_columns = lappend(node->fresh_columns, col->name);
+			}
+			else if (r >= 0)
+			{
+				RowcloneRemap *remap = &node->remaps[r];
+
+				if (remap->join_param == 0)
+				{
+					remap->join_param = nargs + 1;
+					for (int g = 0; g < 2; g++)
+						for (int j = 0; j < remap->nmap; j++)
+							argtypes[nargs++] = get_array_type(remap->map_types[j]);
+					append_remap_join(&joins, b, i, r);
+				}
+				expr = psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
+								r, r, remap->target_pos[pos], quote_identifier(col->name));
+				node->remapped_columns = lappend(node->remapped_columns, col->name);
+			}
+			else
+			{
+				expr = psprintf("s.%s", quote_identifier(col->name));
+				node->copied_columns = lappend(node->copied_columns, col->name);
+			}
+		}
+		else if (col->pk_position >= 0)
 		{
 			RowcloneKeySource src = node->key_source[col->pk_position];
 
@@ -912,7 +986,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM ", table->sql_name,
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
-	if (node->npk > 0)
+	if (!node->untracked)
 	{
 		append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
 		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
@@ -937,7 +1011,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	}
 	appendStringInfoString(&sql, incoming.data);
 	appendStringInfoString(&sql, joins.data);
-	if (node->npk == 0)
+	if (node->untracked)
 	{
 		ListCell   *lc2;
 
@@ -985,6 +1059,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	for (int i = 0; i < b.nnodes; i++)
 		plan_keys_and_remaps(&b, i);
 	order_inserts(&b);
+	mark_untracked(&b);
 
 	b.g->nnodes = b.nnodes;
 	b.g->nodes = b.nodes;
@@ -996,7 +1071,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	{
 		b.g->edges[e] = *(RowcloneEdge *) lfirst(lc);
 		b.edge_fk_array[e] = (RowcloneForeignKey *) lfirst(lc2);
-		if (prepare && b.nodes[b.g->edges[e].child].npk == 0)
+		if (prepare && b.nodes[b.g->edges[e].child].untracked)
 		{
 			/* no closure query: the table's INSERT finds its own rows */
 			for (int k = 0; k < b.g->edges[e].nkeys; k++)
@@ -1021,7 +1096,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	/* inserts last: their column lists also feed clone_plan */
 	for (int i = 0; i < b.nnodes; i++)
 	{
-		if (prepare && b.nodes[i].npk > 0)
+		if (prepare && !b.nodes[i].untracked)
 			prepare_seed(&b, i);
 		plan_insert(&b, i, prepare);
 	}

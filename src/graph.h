@@ -95,7 +95,11 @@ typedef struct RowcloneNode
 	SPIPlanPtr	insert_plan;
 	int			insert_nparams;
 	bool		insert_takes_overrides;
-	List	   *incoming;		/* no primary key: edges (int) whose rows it copies */
+	bool		untracked;		/* rows not fetched one by one: the INSERT finds
+								 * them through the incoming edges (a table
+								 * without a key, or a leaf nothing needs the
+								 * copies' keys of) */
+	List	   *incoming;		/* untracked: edges (int) whose rows it copies */
 	/* what clone_plan shows */
 	List	   *fresh_columns;
 	List	   *remapped_columns;

@@ -23,6 +23,7 @@ typedef struct RowcloneRequest
 	Jsonb	   *overrides;		/* NULL: none */
 	bool		cascade;
 	bool		set_mode;		/* plan with the set-based engine (graph.c) */
+	bool		need_rows;		/* the caller lists every copy (clone_graph) */
 	int32		max_depth;		/* -1: no limit */
 	int			noverride_keys;
 	char	  **override_keys;	/* raw keys of overrides, in jsonb order */

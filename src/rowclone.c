@@ -157,7 +157,8 @@ decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest 
 		return;
 	}
 	initStringInfo(&sig);
-	appendStringInfo(&sig, "c%d s%d d%d o", req->cascade, req->set_mode, req->max_depth);
+	appendStringInfo(&sig, "c%d s%d g%d d%d o", req->cascade, req->set_mode, req->need_rows,
+					 req->max_depth);
 	for (int i = 0; i < req->noverride_keys; i++)
 		appendStringInfo(&sig, "\x1f%s", req->override_keys[i]);
 	appendStringInfoString(&sig, "\x1er");
@@ -320,6 +321,7 @@ rowclone_clone_graph(PG_FUNCTION_ARGS)
 	memset(&req, 0, sizeof(req));
 	decode_source(fcinfo, &req);
 	req.set_mode = true;
+	req.need_rows = true;
 	decode_options(fcinfo, &clone_args, &req);
 	InitMaterializedSRF(fcinfo, 0);
 	(void) run_clone(fcinfo, &req, (ReturnSetInfo *) fcinfo->resultinfo, &isnull);
