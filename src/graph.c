@@ -676,6 +676,29 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 	}
 }
 
+/*
+ * The value of a column of a copy that foreign key r rewrites: the copy of
+ * the referenced row where it is copied, else the source's value.  Adds
+ * the LEFT JOIN to r's key map (and its parameters) on first use.
+ */
+static char *
+remapped_column(GraphBuild *b, int i, int r, int pos, RowcloneColumn *col,
+				Oid *argtypes, int *nargs, StringInfo joins)
+{
+	RowcloneRemap *remap = &b->nodes[i].remaps[r];
+
+	if (remap->join_param == 0)
+	{
+		remap->join_param = *nargs + 1;
+		for (int g = 0; g < 2; g++)
+			for (int j = 0; j < remap->nmap; j++)
+				argtypes[(*nargs)++] = get_array_type(remap->map_types[j]);
+		append_remap_join(joins, b, i, r);
+	}
+	return psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
+					r, r, remap->target_pos[pos], quote_identifier(col->name));
+}
+
 /* The first key into a copied table that column attnum belongs to, or -1. */
 static int
 remap_of_column(RowcloneNode *node, AttrNumber attnum, int *pos)
@@ -896,18 +919,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			}
 			else if (r >= 0)
 			{
-				RowcloneRemap *remap = &node->remaps[r];
-
-				if (remap->join_param == 0)
-				{
-					remap->join_param = nargs + 1;
-					for (int g = 0; g < 2; g++)
-						for (int j = 0; j < remap->nmap; j++)
-							argtypes[nargs++] = get_array_type(remap->map_types[j]);
-					append_remap_join(&joins, b, i, r);
-				}
-				expr = psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
-								r, r, remap->target_pos[pos], quote_identifier(col->name));
+				expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
 				node->remapped_columns = lappend(node->remapped_columns, col->name);
 			}
 			else
@@ -942,18 +954,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		}
 		else if (r >= 0 && !node->remaps[r].deferred)
 		{
-			RowcloneRemap *remap = &node->remaps[r];
-
-			if (remap->join_param == 0)
-			{
-				remap->join_param = nargs + 1;
-				for (int g = 0; g < 2; g++)
-					for (int j = 0; j < remap->nmap; j++)
-						argtypes[nargs++] = get_array_type(remap->map_types[j]);
-				append_remap_join(&joins, b, i, r);
-			}
-			expr = psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
-							r, r, remap->target_pos[pos], quote_identifier(col->name));
+			expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
 			node->remapped_columns = lappend(node->remapped_columns, col->name);
 		}
 		else if (r >= 0)
