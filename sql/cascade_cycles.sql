@@ -50,8 +50,8 @@ SELECT * FROM employee WHERE id > 24 ORDER BY id;
 
 --
 -- The reference that closes the cycle is NOT NULL and DEFERRABLE INITIALLY
--- DEFERRED: the copied author is inserted with its first book's new key
--- straight away, and the check runs at commit.
+-- DEFERRED: the copied author is inserted with the source's value (the
+-- column is NOT NULL) and pointed at the copied book by the fix-up UPDATE.
 --
 CREATE TABLE author (id serial PRIMARY KEY, name text NOT NULL, first_book_id int NOT NULL);
 CREATE TABLE book (id serial PRIMARY KEY,

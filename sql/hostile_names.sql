@@ -173,7 +173,19 @@ SELECT clone_row('"My ""Odd"" Schema"."Line Item"',
 -- A missing row is still P0002.
 SELECT clone_row('"My ""Odd"" Schema".target', 99);
 \echo sqlstate :LAST_ERROR_SQLSTATE
+-- The set-based engine too: a cascade from the place copies the place and
+-- its "select.from" child (an is-a child is a foreign-key child of the
+-- place), with a look-alike unnest() in the way as well.
+CREATE FUNCTION rowclone_evil.unnest(anyarray) RETURNS SETOF anyelement
+	LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'evil called'; END$$;
+SELECT relation, depth FROM clone_graph('"My ""Odd"" Schema"."Place.Table"', 1,
+	'{"\"select.from\".\"from\"": "cascaded"}');
+SELECT relation, depth, remapped_columns FROM clone_plan('"My ""Odd"" Schema"."Place.Table"');
 RESET search_path;
+SELECT p."Place Id", p."Name", s."Ptr ""Id""", s."from"
+FROM "My ""Odd"" Schema"."Place.Table" p
+JOIN "My ""Odd"" Schema"."select.from" s ON s."Ptr ""Id""" = p."Place Id"
+ORDER BY 1;
 
 -- The same with an empty search_path (clone_row itself qualified).
 SET search_path = '';

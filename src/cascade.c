@@ -76,7 +76,7 @@ cascade_error_callback(void *arg)
 }
 
 static Datum
-make_array(RowcloneRowSet *rs, Datum *values, bool *nulls, int n, Oid type)
+make_array(Datum *values, bool *nulls, int n, Oid type)
 {
 	int16		typlen;
 	bool		typbyval;
@@ -93,7 +93,7 @@ make_array(RowcloneRowSet *rs, Datum *values, bool *nulls, int n, Oid type)
 static Datum
 column_array(RowcloneRowSet *rs, int col, int from, int to)
 {
-	return make_array(rs, rs->values[col] + from, rs->nulls[col] + from, to - from,
+	return make_array(rs->values[col] + from, rs->nulls[col] + from, to - from,
 					  rs->types[col]);
 }
 
@@ -123,7 +123,6 @@ static void
 add_parents(CascadeState *st, int node, int from, int to, int depth)
 {
 	RowcloneNode *n = &st->g->nodes[node];
-	RowcloneNode *p;
 	RowcloneRemap *link = NULL;
 	RowcloneRowSet *rs = st->rows[node];
 	Datum		arrays[INDEX_MAX_KEYS];
@@ -135,10 +134,8 @@ add_parents(CascadeState *st, int node, int from, int to, int depth)
 			link = &n->remaps[r];
 	if (link == NULL)
 		return;					/* the link's columns are overridden or reset */
-	p = &st->g->nodes[n->isa_parent];
 	for (int k = 0; k < link->nkeys; k++)
 		arrays[link->target_pos[k]] = column_array(rs, link->fetch_col[k], from, to);
-	(void) p;
 	seed(st, n->isa_parent, arrays, depth);
 }
 
@@ -361,7 +358,7 @@ make_keys(CascadeState *st)
 		for (int j = 0; j < g->nodes[i].npk; j++)
 		{
 			st->old_arrays[i][j] = column_array(rs, j, 0, rs->nrows);
-			st->new_arrays[i][j] = make_array(rs, rs->new_key[j], rs->new_key_null[j],
+			st->new_arrays[i][j] = make_array(rs->new_key[j], rs->new_key_null[j],
 											  rs->nrows, g->nodes[i].pk_types[j]);
 		}
 	}
@@ -406,7 +403,7 @@ remap_arrays(CascadeState *st, RowcloneRemap *remap, Datum *out)
 
 			for (uint64 r = 0; r < rows; r++)
 				values[r] = SPI_getbinval(tt->vals[r], tt->tupdesc, c + 1, &nulls[r]);
-			out[c] = make_array(NULL, values, nulls, (int) rows, remap->map_types[c % remap->nmap]);
+			out[c] = make_array(values, nulls, (int) rows, remap->map_types[c % remap->nmap]);
 		}
 		return 2 * remap->nmap;
 	}
@@ -536,14 +533,14 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	if (plan->key_as_jsonb)
 	{
 		for (int j = 0; j < g->nodes[0].npk; j++)
-			root_arrays[j] = make_array(NULL, &key->values[j], NULL, 1, g->nodes[0].pk_types[j]);
+			root_arrays[j] = make_array(&key->values[j], NULL, 1, g->nodes[0].pk_types[j]);
 	}
 	else
 	{
 		Datum		v = rowclone_cast_datum(key->values[0], plan->key_param_types[0],
 											g->nodes[0].pk_types[0]);
 
-		root_arrays[0] = make_array(NULL, &v, NULL, 1, g->nodes[0].pk_types[0]);
+		root_arrays[0] = make_array(&v, NULL, 1, g->nodes[0].pk_types[0]);
 	}
 
 	closure(&st, root_arrays);

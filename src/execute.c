@@ -123,8 +123,6 @@ rowclone_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *is
 	char		nulls[2 * INDEX_MAX_KEYS + 1];
 	RowcloneStep *root = &plan->steps[plan->nsteps - 1];
 	Datum		result;
-	int16		typlen;
-	bool		typbyval;
 
 	errcallback.callback = clone_error_callback;
 	errcallback.arg = &state;
@@ -212,9 +210,8 @@ rowclone_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *is
 	}
 
 	result = column_value(&results[plan->nsteps - 1], root->result_column, isnull);
-	get_typlenbyval(plan->result_type, &typlen, &typbyval);
 	if (!*isnull)
-		result = SPI_datumTransfer(result, typbyval, typlen);
+		result = SPI_datumTransfer(result, plan->result_typbyval, plan->result_typlen);
 
 	UnregisterSnapshot(snapshot);
 	error_context_stack = errcallback.previous;

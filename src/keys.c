@@ -151,13 +151,9 @@ rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 		decode_jsonb_key(plan, DatumGetJsonbP(key), out);
 	else
 	{
-		Oid			typoutput;
-		bool		isvarlena;
-
 		out->nvalues = 1;
 		out->values[0] = key;
-		getTypeOutputInfo(plan->result_type, &typoutput, &isvarlena);
-		out->text[0] = OidOutputFunctionCall(typoutput, key);
+		out->text[0] = OidOutputFunctionCall(plan->key_output_fn, key);
 	}
 }
 

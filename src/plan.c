@@ -35,21 +35,23 @@
 static HTAB *plan_cache = NULL;
 static MemoryContext plan_cxt = NULL;
 
+/* Longest is-a chain followed. */
+#define MAX_CHAIN 64
+
 /* Planning state for one call to build_plan; transient. */
 typedef struct PlanBuild
 {
 	RowcloneRequest *req;
 	RowclonePlan *plan;
 	int			nsteps;
-	RowcloneTable *tables[64];	/* chain: root first */
-	RowcloneForeignKey *links[64];	/* links[i]: tables[i] -> tables[i+1] */
+	RowcloneTable *tables[MAX_CHAIN];	/* chain: root first */
+	RowcloneForeignKey *links[MAX_CHAIN];	/* links[i]: tables[i] -> tables[i+1] */
 	RowcloneOption  *overrides;		/* indexed by slot */
 	RowcloneOption  *resets;
 	char	   *root_key_exprs[INDEX_MAX_KEYS];
 	Oid			root_key_types[INDEX_MAX_KEYS];
 } PlanBuild;
 
-#define MAX_CHAIN 64
 
 static void
 rowclone_plan_invalidate(Oid relid)
@@ -768,6 +770,17 @@ build_plan(RowcloneRequest *req, RowclonePlan *plan)
 	return plan;
 }
 
+/* Facts about the result and key types that every call needs. */
+static void
+cache_type_facts(RowclonePlan *plan)
+{
+	bool		isvarlena;
+
+	get_typlenbyval(plan->result_type, &plan->result_typlen, &plan->result_typbyval);
+	if (!plan->key_as_jsonb)
+		getTypeOutputInfo(plan->result_type, &plan->key_output_fn, &isvarlena);
+}
+
 static void
 keep_plans(RowclonePlan *plan)
 {
@@ -839,6 +852,7 @@ rowclone_plan_get(RowcloneRequest *req)
 	built.cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone plan",
 									  ALLOCSET_SMALL_SIZES);
 	build_plan(req, &built);
+	cache_type_facts(&built);
 	for (int i = 1; i < built.nrelids; i++)
 		LockRelationOid(built.relids[i], RowExclusiveLock);
 

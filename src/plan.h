@@ -91,6 +91,9 @@ typedef struct RowclonePlan
 	MemoryContext cxt;
 	bool		key_as_jsonb;	/* key passed and returned as a jsonb object */
 	Oid			result_type;
+	int16		result_typlen;	/* looked up once per plan, not per call */
+	bool		result_typbyval;
+	Oid			key_output_fn;	/* one-column keys: output function, for messages */
 	int			nkey_params;	/* 1, or the root's PK width for jsonb keys */
 	Oid			key_param_types[INDEX_MAX_KEYS];
 	char	  **root_pk_names;

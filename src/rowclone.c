@@ -262,13 +262,8 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, ReturnSetInfo *rsinfo,
 			{
 				result = rowclone_cascade_root_result(plan, &cascade, isnull);
 				if (!*isnull)
-				{
-					int16		typlen;
-					bool		typbyval;
-
-					get_typlenbyval(plan->result_type, &typlen, &typbyval);
-					result = SPI_datumTransfer(result, typbyval, typlen);
-				}
+					result = SPI_datumTransfer(result, plan->result_typbyval,
+											   plan->result_typlen);
 			}
 		}
 		else
