@@ -18,6 +18,23 @@ COMMENT ON FUNCTION @extschema@.clone_row(pg_catalog.regclass, anycompatible, pg
     pg_catalog.text[], pg_catalog.bool, pg_catalog.regclass[], pg_catalog.int4)
 IS 'copy one row (and its is-a parent rows) with a fresh key; returns the key of the copy';
 
+CREATE FUNCTION @extschema@.clone_rows(
+    rel         pg_catalog.regclass,
+    keys        anycompatiblearray,
+    overrides   pg_catalog.jsonb DEFAULT NULL,
+    reset       pg_catalog.text[] DEFAULT NULL,
+    cascade     pg_catalog.bool DEFAULT false,
+    skip        pg_catalog.regclass[] DEFAULT NULL,
+    max_depth   pg_catalog.int4 DEFAULT NULL,
+    copies      pg_catalog.int4 DEFAULT 1)
+RETURNS TABLE (old_key anycompatible, new_key anycompatible)
+AS 'MODULE_PATHNAME', 'rowclone_clone_rows'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_rows(pg_catalog.regclass, anycompatiblearray, pg_catalog.jsonb,
+    pg_catalog.text[], pg_catalog.bool, pg_catalog.regclass[], pg_catalog.int4, pg_catalog.int4)
+IS 'copy many rows as one set, each copies times; returns one (old key, new key) row per copy';
+
 CREATE FUNCTION @extschema@.clone_graph(
     rel         pg_catalog.regclass,
     key         anycompatible,

@@ -48,7 +48,10 @@ typedef struct CascadeState
 	uint64	   *keyless_rows;	/* per node without a key: rows copied */
 	Datum	   *override_values;	/* typed, for key overrides */
 	bool	   *override_nulls;
-	RowcloneKey *key;
+	RowcloneSources *sources;
+	RowcloneKey *key;			/* NULL: many source rows */
+	int			copies;
+	int			round_copies;	/* copies the current statements write */
 	int			current;		/* node being written, for the error context */
 } CascadeState;
 
@@ -65,10 +68,22 @@ cascade_error_callback(void *arg)
 	fake.pk_names = root->pk_names;
 	for (int j = 0; j < root->npk; j++)
 		fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
-	if (st->current >= 0)
+	if (st->key == NULL)
+	{
+		int			nsource = st->rows[0] ? st->rows[0]->nrows : 0;
+
+		if (st->current >= 0)
+			errcontext("while copying rows of table \"%s\" (%d in all) in a clone of %d %s of table \"%s\"",
+					   st->g->nodes[st->current].display_name,
+					   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
+					   nsource, nsource == 1 ? "row" : "rows", root->display_name);
+		else
+			errcontext("while cloning rows of table \"%s\"", root->display_name);
+	}
+	else if (st->current >= 0)
 		errcontext("while copying rows of table \"%s\" (%d in all) in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
-				   st->rows[st->current] ? st->rows[st->current]->nrows : 0,
+				   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
 				   rowclone_key_describe(&fake, st->key), root->display_name);
 	else
 		errcontext("while cloning row %s of table \"%s\"",
@@ -168,6 +183,8 @@ closure(CascadeState *st, Datum *root_key_arrays)
 	int			max_depth = st->plan->max_depth;
 
 	seed(st, 0, root_key_arrays, 0);
+	if (st->rows[0]->nrows == 0 && st->sources->missing_ok)
+		return;
 	if (st->rows[0]->nrows == 0)
 	{
 		RowcloneStep fake;
@@ -281,14 +298,17 @@ make_keys(CascadeState *st)
 		RowcloneRowSet *rs = st->rows[i];
 		ExprState  *defaults[INDEX_MAX_KEYS] = {0};
 
-		rowclone_rowset_alloc_new_keys(rs);
+		rowclone_rowset_alloc_new_keys(rs, st->copies);
 		for (int j = 0; j < node->npk; j++)
 			if (node->key_source[j] == RC_KEY_DEFAULT)
 				defaults[j] = ExecPrepareExpr(node->key_default[j], estate);
 
-		for (int row = 0; row < rs->nrows; row++)
+		for (int slot = 0; slot < rs->nrows * st->copies; slot++)
 		{
-			if ((row & 1023) == 0)
+			int			row = slot % Max(rs->nrows, 1);
+			int			copy = slot / Max(rs->nrows, 1);
+
+			if ((slot & 1023) == 0)
 			{
 				CHECK_FOR_INTERRUPTS();
 				ResetExprContext(econtext);
@@ -332,34 +352,73 @@ make_keys(CascadeState *st)
 							}
 							trow = complete && target->new_key ?
 								rowclone_rowset_find(target, probe) : -1;
+							/* copy c of a row references copy c of its target */
 							if (trow >= 0)
 								for (int k = 0; k < remap->nkeys; k++)
 									if (remap->conkey[k] == node->pk_attnums[j])
-										v = target->new_key[remap->target_pos[k]][trow];
+										v = target->new_key[remap->target_pos[k]][copy * target->nrows + trow];
 							break;
 						}
 				}
-				rs->new_key[j][row] = v;
-				rs->new_key_null[j][row] = isnull;
+				rs->new_key[j][slot] = v;
+				rs->new_key_null[j][slot] = isnull;
 			}
 		}
 	}
 	FreeExecutorState(estate);
+}
 
-	/* arrays of old and new keys per table, for the statements */
-	st->old_arrays = palloc0(sizeof(Datum *) * g->nnodes);
-	st->new_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+/*
+ * Arrays of old and new keys per table for the statements that write
+ * copies first .. first + n - 1: each source key repeated n times, and the
+ * matching slice of new keys.
+ */
+static void
+round_arrays(CascadeState *st, int first, int n)
+{
+	RowcloneGraph *g = st->g;
+
+	if (st->old_arrays == NULL)
+	{
+		st->old_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+		st->new_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+		for (int i = 0; i < g->nnodes; i++)
+		{
+			st->old_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
+			st->new_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
+		}
+	}
+	st->round_copies = n;
 	for (int i = 0; i < g->nnodes; i++)
 	{
 		RowcloneRowSet *rs = st->rows[i];
+		int			nrows = rs->nrows;
 
-		st->old_arrays[i] = palloc(sizeof(Datum) * g->nodes[i].npk);
-		st->new_arrays[i] = palloc(sizeof(Datum) * g->nodes[i].npk);
 		for (int j = 0; j < g->nodes[i].npk; j++)
 		{
-			st->old_arrays[i][j] = column_array(rs, j, 0, rs->nrows);
-			st->new_arrays[i][j] = make_array(rs->new_key[j], rs->new_key_null[j],
-											  rs->nrows, g->nodes[i].pk_types[j]);
+			if (st->old_arrays[i][j] != (Datum) 0)
+				pfree(DatumGetPointer(st->old_arrays[i][j]));
+			if (st->new_arrays[i][j] != (Datum) 0)
+				pfree(DatumGetPointer(st->new_arrays[i][j]));
+			if (n == 1)
+				st->old_arrays[i][j] = column_array(rs, j, 0, nrows);
+			else
+			{
+				Datum	   *values = palloc(sizeof(Datum) * Max(nrows * n, 1));
+				bool	   *nulls = palloc(sizeof(bool) * Max(nrows * n, 1));
+
+				for (int c = 0; c < n; c++)
+				{
+					memcpy(values + c * nrows, rs->values[j], sizeof(Datum) * nrows);
+					memcpy(nulls + c * nrows, rs->nulls[j], sizeof(bool) * nrows);
+				}
+				st->old_arrays[i][j] = make_array(values, nulls, nrows * n, rs->types[j]);
+				pfree(values);
+				pfree(nulls);
+			}
+			st->new_arrays[i][j] = make_array(rs->new_key[j] + first * nrows,
+											  rs->new_key_null[j] + first * nrows,
+											  nrows * n, g->nodes[i].pk_types[j]);
 		}
 	}
 }
@@ -460,12 +519,13 @@ write_copies(CascadeState *st)
 		}
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
 		if (node->untracked)
-			st->keyless_rows[i] = SPI_processed;
-		else if (SPI_processed != (uint64) st->rows[i]->nrows)
+			st->keyless_rows[i] += SPI_processed;
+		else if (SPI_processed != (uint64) st->rows[i]->nrows * st->round_copies)
 			ereport(ERROR,
 					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 					 errmsg("only " UINT64_FORMAT " of %d copies of rows of table \"%s\" were inserted",
-							SPI_processed, st->rows[i]->nrows, node->display_name),
+							SPI_processed, st->rows[i]->nrows * st->round_copies,
+							node->display_name),
 					 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
 	}
 
@@ -496,23 +556,53 @@ write_copies(CascadeState *st)
 	st->current = -1;
 }
 
+/* The sources of a clone of one row: its key as one-element arrays. */
+void
+rowclone_sources_of_key(RowclonePlan *plan, RowcloneKey *key, RowcloneSources *sources)
+{
+	RowcloneNode *root = &plan->graph->nodes[0];
+
+	memset(sources, 0, sizeof(*sources));
+	sources->copies = 1;
+	sources->key = key;
+	if (plan->key_as_jsonb)
+	{
+		for (int j = 0; j < root->npk; j++)
+			sources->key_arrays[j] = make_array(&key->values[j], NULL, 1, root->pk_types[j]);
+	}
+	else
+	{
+		Datum		v = rowclone_cast_datum(key->values[0], plan->key_param_types[0],
+											root->pk_types[0]);
+
+		sources->key_arrays[0] = make_array(&v, NULL, 1, root->pk_types[0]);
+	}
+}
+
 /*
- * Run a set-based clone of one source row.  Call inside SPI_connect; the
+ * Run a set-based clone of the source rows.  Call inside SPI_connect; the
  * result's memory lives in the current (SPI) memory context.
+ *
+ * Several copies of each row are written by the same statements, the
+ * source keys repeated, when no statement joins a key map (copy c of a row
+ * must then reference copy c of its target, which a join by old key
+ * cannot tell apart); otherwise each copy is its own round of statements.
  */
 void
-rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
+rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum overrides,
 						 RowcloneCascadeResult *result)
 {
 	RowcloneGraph *g = plan->graph;
 	CascadeState st;
 	ErrorContextCallback errcallback;
-	Datum		root_arrays[INDEX_MAX_KEYS];
 
 	memset(&st, 0, sizeof(st));
 	st.plan = plan;
 	st.g = g;
-	st.key = key;
+	st.sources = sources;
+	st.key = sources->key;
+	st.copies = sources->copies;
+	st.round_copies = 1;
 	st.overrides = overrides;
 	st.current = -1;
 	st.snapshot = RegisterSnapshot(GetTransactionSnapshot());
@@ -529,27 +619,27 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	/* the source key, in the key columns' types */
-	if (plan->key_as_jsonb)
+	closure(&st, sources->key_arrays);
+	if (st.rows[0]->nrows > 0)
 	{
-		for (int j = 0; j < g->nodes[0].npk; j++)
-			root_arrays[j] = make_array(&key->values[j], NULL, 1, g->nodes[0].pk_types[j]);
+		make_keys(&st);
+		if (g->one_round || st.copies == 1)
+		{
+			round_arrays(&st, 0, st.copies);
+			write_copies(&st);
+		}
+		else
+			for (int c = 0; c < st.copies; c++)
+			{
+				round_arrays(&st, c, 1);
+				write_copies(&st);
+			}
 	}
-	else
-	{
-		Datum		v = rowclone_cast_datum(key->values[0], plan->key_param_types[0],
-											g->nodes[0].pk_types[0]);
-
-		root_arrays[0] = make_array(&v, NULL, 1, g->nodes[0].pk_types[0]);
-	}
-
-	closure(&st, root_arrays);
-	make_keys(&st);
-	write_copies(&st);
 
 	UnregisterSnapshot(st.snapshot);
 	error_context_stack = errcallback.previous;
 	result->graph = g;
+	result->copies = st.copies;
 	result->rows = st.rows;
 	result->keyless_rows = st.keyless_rows;
 	result->old_arrays = st.old_arrays;
@@ -674,5 +764,127 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 				values[3] = Int32GetDatum(d);
 				tuplestore_putvalues(store, desc, values, nulls);
 			}
+		}
+}
+
+/*
+ * clone_rows's rows: (old key as passed, new key) for every copy of every
+ * source row, in the order of the keys array (a repeated key once), copies
+ * in order.  New keys come back in the type of the keys' elements: one
+ * array cast for one-column keys, one query building jsonb objects for
+ * composite keys.
+ */
+void
+rowclone_cascade_emit_pairs(RowclonePlan *plan, RowcloneCascadeResult *result,
+							RowcloneKeyList *keys, Tuplestorestate *store, TupleDesc desc)
+{
+	RowcloneRowSet *rs = result->rows[0];
+	RowcloneNode *root = &result->graph->nodes[0];
+	int			copies = result->copies;
+	bool	   *seen = palloc0(sizeof(bool) * Max(rs->nrows, 1));
+	int		   *out_elem = palloc(sizeof(int) * Max(rs->nrows, 1));
+	int		   *out_row = palloc(sizeof(int) * Max(rs->nrows, 1));
+	int			nout = 0;
+	Datum	   *new_keys;
+	int			nnew;
+
+	if (rs->nrows == 0)
+		return;
+	for (int e = 0; e < keys->nkeys; e++)
+	{
+		Datum		probe[INDEX_MAX_KEYS];
+		int			row;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < root->npk; j++)
+			probe[j] = keys->values[j][e];
+		row = rowclone_rowset_find(rs, probe);
+		if (row < 0 || seen[row])
+			continue;
+		seen[row] = true;
+		out_elem[nout] = e;
+		out_row[nout++] = row;
+	}
+
+	/* new keys of the source rows' copies, in output order, per key column */
+	{
+		Datum		arrays[INDEX_MAX_KEYS];
+		Datum	   *values = palloc(sizeof(Datum) * nout * copies);
+		bool	   *nulls = palloc(sizeof(bool) * nout * copies);
+
+		for (int j = 0; j < root->npk; j++)
+		{
+			for (int o = 0; o < nout; o++)
+				for (int c = 0; c < copies; c++)
+				{
+					values[o * copies + c] = rs->new_key[j][c * rs->nrows + out_row[o]];
+					nulls[o * copies + c] = rs->new_key_null[j][c * rs->nrows + out_row[o]];
+				}
+			arrays[j] = make_array(values, nulls, nout * copies, root->pk_types[j]);
+		}
+
+		if (!plan->key_as_jsonb)
+		{
+			ArrayType  *cast;
+			bool	   *castnulls;
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+			Datum		a = rowclone_cast_datum(arrays[0], get_array_type(root->pk_types[0]),
+												get_array_type(plan->result_type));
+
+			cast = DatumGetArrayTypeP(a);
+			get_typlenbyvalalign(plan->result_type, &typlen, &typbyval, &typalign);
+			deconstruct_array(cast, plan->result_type, typlen, typbyval, typalign,
+							  &new_keys, &castnulls, &nnew);
+		}
+		else
+		{
+			StringInfoData sql;
+			Oid			argtypes[INDEX_MAX_KEYS];
+			int			rc;
+
+			initStringInfo(&sql);
+			appendStringInfoString(&sql, "SELECT CAST(pg_catalog.jsonb_build_object(");
+			for (int j = 0; j < root->npk; j++)
+				appendStringInfo(&sql, "%s%s, m.n%d", j > 0 ? ", " : "",
+								 quote_literal_cstr(root->pk_names[j]), j);
+			/* an untyped literal key is text: the jsonb object as text */
+			appendStringInfo(&sql, ") AS %s) FROM ROWS FROM (",
+							 rowclone_qualified_type_name(plan->result_type));
+			for (int j = 0; j < root->npk; j++)
+			{
+				appendStringInfo(&sql, "%spg_catalog.unnest($%d)", j > 0 ? ", " : "", j + 1);
+				argtypes[j] = get_array_type(root->pk_types[j]);
+			}
+			appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
+			for (int j = 0; j < root->npk; j++)
+				appendStringInfo(&sql, "n%d, ", j);
+			appendStringInfoString(&sql, "ord) ORDER BY m.ord");
+			rc = SPI_execute_with_args(sql.data, root->npk, argtypes, arrays, NULL, true, 0);
+			if (rc != SPI_OK_SELECT || SPI_processed != (uint64) nout * copies)
+				elog(ERROR, "rowclone: could not describe the copies of \"%s\"", root->display_name);
+			nnew = nout * copies;
+			new_keys = palloc(sizeof(Datum) * Max(nnew, 1));
+			for (int k = 0; k < nnew; k++)
+			{
+				bool		isnull;
+
+				new_keys[k] = SPI_getbinval(SPI_tuptable->vals[k], SPI_tuptable->tupdesc, 1,
+											&isnull);
+			}
+		}
+	}
+
+	Assert(nnew == nout * copies);
+	for (int o = 0; o < nout; o++)
+		for (int c = 0; c < copies; c++)
+		{
+			Datum		values[2];
+			bool		nulls[2] = {false, false};
+
+			values[0] = keys->given[out_elem[o]];
+			values[1] = new_keys[o * copies + c];
+			tuplestore_putvalues(store, desc, values, nulls);
 		}
 }

@@ -1101,6 +1101,15 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 			prepare_seed(&b, i);
 		plan_insert(&b, i, prepare);
 	}
+	b.g->one_round = true;
+	for (int i = 0; i < b.nnodes; i++)
+	{
+		if (b.nodes[i].untracked)
+			b.g->one_round = false;
+		for (int r = 0; r < b.nodes[i].nremaps; r++)
+			if (b.nodes[i].remaps[r].join_param != 0 || b.nodes[i].remaps[r].deferred)
+				b.g->one_round = false;
+	}
 	return b.g;
 }
 

@@ -115,6 +115,8 @@ typedef struct RowcloneGraph
 	int			nedges;
 	RowcloneEdge *edges;
 	int		   *order;			/* insert (and key generation) order */
+	bool		one_round;		/* no statement joins a key map: several copies
+								 * of each row can share one set of statements */
 	int			noverride_slots;
 	Oid		   *override_types; /* slot -> column type, for key overrides */
 } RowcloneGraph;

@@ -220,3 +220,65 @@ rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values)
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return SPI_datumTransfer(result, false, -1);
 }
+
+/*
+ * Decode the keys array of clone_rows.  One-column keys are cast as a
+ * whole array, in one coercion; composite keys are decoded one element at
+ * a time, as a single key would be.  Any NULL element is an error.
+ */
+void
+rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *out)
+{
+	Oid			elemtype = ARR_ELEMTYPE(keys);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool	   *nulls;
+	int			npk = plan->nkey_params;
+
+	if (array_contains_nulls(keys))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("keys cannot contain null elements"),
+				 errdetail("Every element of keys must identify a row of table \"%s\".",
+						   root_name(plan))));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(keys, elemtype, typlen, typbyval, typalign,
+					  &out->given, &nulls, &out->nkeys);
+
+	if (!plan->key_as_jsonb)
+	{
+		Oid			pktype = plan->root_pk_types[0];
+		ArrayType  *cast;
+		int			n;
+
+		get_typlenbyvalalign(pktype, &typlen, &typbyval, &typalign);
+		cast = DatumGetArrayTypeP(rowclone_cast_datum(PointerGetDatum(keys),
+													  get_array_type(elemtype),
+													  get_array_type(pktype)));
+		deconstruct_array(cast, pktype, typlen, typbyval, typalign, &out->values[0], &nulls, &n);
+		Assert(n == out->nkeys);
+		/* the key arrays of the plan's statements are one-dimensional */
+		out->arrays[0] = PointerGetDatum(construct_array(out->values[0], n, pktype,
+														 typlen, typbyval, typalign));
+		return;
+	}
+
+	for (int j = 0; j < npk; j++)
+		out->values[j] = palloc(sizeof(Datum) * Max(out->nkeys, 1));
+	for (int e = 0; e < out->nkeys; e++)
+	{
+		RowcloneKey key;
+
+		rowclone_key_decode(plan, out->given[e], &key);
+		for (int j = 0; j < npk; j++)
+			out->values[j][e] = key.values[j];
+	}
+	for (int j = 0; j < npk; j++)
+	{
+		get_typlenbyvalalign(plan->root_pk_types[j], &typlen, &typbyval, &typalign);
+		out->arrays[j] = PointerGetDatum(construct_array(out->values[j], out->nkeys,
+														 plan->root_pk_types[j],
+														 typlen, typbyval, typalign));
+	}
+}

@@ -20,7 +20,17 @@ typedef struct RowcloneKey
 	char	   *text[INDEX_MAX_KEYS];	/* for messages, in root PK order */
 } RowcloneKey;
 
+/* The keys argument of clone_rows, decoded. */
+typedef struct RowcloneKeyList
+{
+	int			nkeys;
+	Datum	   *given;			/* each element as passed */
+	Datum	   *values[INDEX_MAX_KEYS]; /* per primary key column, in its type */
+	Datum		arrays[INDEX_MAX_KEYS]; /* the same values as arrays */
+} RowcloneKeyList;
+
 extern void rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out);
+extern void rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *out);
 extern char *rowclone_key_describe(RowcloneStep *step, RowcloneKey *key);
 extern Datum rowclone_cast_datum(Datum value, Oid from, Oid to);
 extern Datum rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values);

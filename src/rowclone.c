@@ -223,12 +223,43 @@ decode_source(FunctionCallInfo fcinfo, RowcloneRequest *req)
 	req->keytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 }
 
+/* Which function a clone runs for: what it returns. */
+typedef enum CloneKind
+{
+	CLONE_ROW,					/* the copy's key */
+	CLONE_GRAPH,				/* every created row */
+	CLONE_ROWS					/* (old key, new key) per copy of a source row */
+} CloneKind;
+
 /*
- * Plan and run a clone of one source row.  With rsinfo (clone_graph), put
- * every created row into its tuplestore; else return the copy's key.
+ * clone_rows: decode the keys array (argument 1) and copy the rows it
+ * names, copies times, into rsinfo's tuplestore.
+ */
+static void
+run_clone_rows(FunctionCallInfo fcinfo, RowclonePlan *plan, Datum ov, int copies)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RowcloneKeyList keys;
+	RowcloneSources sources;
+	RowcloneCascadeResult cascade;
+
+	rowclone_key_list_decode(plan, PG_GETARG_ARRAYTYPE_P(1), &keys);
+	if (keys.nkeys == 0)
+		return;
+	memset(&sources, 0, sizeof(sources));
+	memcpy(sources.key_arrays, keys.arrays, sizeof(keys.arrays));
+	sources.copies = copies;
+	sources.missing_ok = true;
+	rowclone_cascade_execute(plan, &sources, ov, &cascade);
+	rowclone_cascade_emit_pairs(plan, &cascade, &keys, rsinfo->setResult, rsinfo->setDesc);
+}
+
+/*
+ * Plan and run a clone.  clone_row returns the copy's key; clone_graph and
+ * clone_rows put their rows into the tuplestore of fcinfo's resultinfo.
  */
 static Datum
-run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, ReturnSetInfo *rsinfo,
+run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int copies,
 		  bool *isnull)
 {
 	volatile Datum result = (Datum) 0;
@@ -248,15 +279,20 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, ReturnSetInfo *rsinfo,
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "rowclone: SPI_connect failed");
 		plan = rowclone_plan_get(req);
-		rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
 		if (plan->noverrides > 0)
 			ov = overrides_param(plan, req->overrides);
-		if (plan->graph != NULL)
+		if (kind == CLONE_ROWS)
+			run_clone_rows(fcinfo, plan, ov, copies);
+		else if (plan->graph != NULL)
 		{
+			ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+			RowcloneSources sources;
 			RowcloneCascadeResult cascade;
 
-			rowclone_cascade_execute(plan, &key, ov, &cascade);
-			if (rsinfo != NULL)
+			rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
+			rowclone_sources_of_key(plan, &key, &sources);
+			rowclone_cascade_execute(plan, &sources, ov, &cascade);
+			if (kind == CLONE_GRAPH)
 				rowclone_cascade_emit(&cascade, rsinfo->setResult, rsinfo->setDesc);
 			else
 			{
@@ -267,7 +303,10 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, ReturnSetInfo *rsinfo,
 			}
 		}
 		else
+		{
+			rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
 			result = rowclone_execute(plan, &key, ov, isnull);
+		}
 		SPI_finish();
 	}
 	PG_FINALLY();
@@ -294,7 +333,7 @@ rowclone_clone_row(PG_FUNCTION_ARGS)
 	memset(&req, 0, sizeof(req));
 	decode_source(fcinfo, &req);
 	decode_options(fcinfo, &clone_args, &req);
-	result = run_clone(fcinfo, &req, NULL, &isnull);
+	result = run_clone(fcinfo, &req, CLONE_ROW, 1, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
@@ -319,7 +358,47 @@ rowclone_clone_graph(PG_FUNCTION_ARGS)
 	req.need_rows = true;
 	decode_options(fcinfo, &clone_args, &req);
 	InitMaterializedSRF(fcinfo, 0);
-	(void) run_clone(fcinfo, &req, (ReturnSetInfo *) fcinfo->resultinfo, &isnull);
+	(void) run_clone(fcinfo, &req, CLONE_GRAPH, 1, &isnull);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(rowclone_clone_rows);
+
+/*
+ * clone_rows(rel, keys, overrides, reset, cascade, skip, max_depth, copies)
+ *	  RETURNS TABLE (old_key, new_key): one row per copy made, the source
+ *	  rows copied as one set.
+ */
+Datum
+rowclone_clone_rows(PG_FUNCTION_ARGS)
+{
+	RowcloneRequest req;
+	Oid			arraytype;
+	int32		copies;
+	bool		isnull;
+
+	memset(&req, 0, sizeof(req));
+	if (PG_ARGISNULL(0))
+		null_argument("rel");
+	if (PG_ARGISNULL(1))
+		null_argument("keys");
+	if (PG_ARGISNULL(7))
+		null_argument("copies");
+	req.relid = PG_GETARG_OID(0);
+	arraytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	req.keytype = get_element_type(arraytype);
+	if (!OidIsValid(req.keytype))
+		elog(ERROR, "rowclone: keys is not an array");
+	copies = PG_GETARG_INT32(7);
+	if (copies < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("copies must be at least 1"),
+				 errdetail("copies is %d.", copies)));
+	req.set_mode = true;
+	decode_options(fcinfo, &clone_args, &req);
+	InitMaterializedSRF(fcinfo, 0);
+	(void) run_clone(fcinfo, &req, CLONE_ROWS, copies, &isnull);
 	return (Datum) 0;
 }
 

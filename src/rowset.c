@@ -186,14 +186,23 @@ rowclone_rowset_find(RowcloneRowSet *rs, Datum *key)
 	return e ? (int) e->row : -1;
 }
 
+/* Room for the new keys of copies copies of every row. */
 void
-rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs)
+rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs, int copies)
 {
+	Size		n = (Size) Max(rs->nrows, 1) * copies;
+
+	if (n * sizeof(Datum) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many copies to make in one call"),
+				 errdetail("%d rows with %d copies each are more than one call can hold.",
+						   rs->nrows, copies)));
 	rs->new_key = MemoryContextAlloc(rs->cxt, sizeof(Datum *) * Max(rs->nkey, 1));
 	rs->new_key_null = MemoryContextAlloc(rs->cxt, sizeof(bool *) * Max(rs->nkey, 1));
 	for (int c = 0; c < rs->nkey; c++)
 	{
-		rs->new_key[c] = MemoryContextAllocZero(rs->cxt, sizeof(Datum) * Max(rs->nrows, 1));
-		rs->new_key_null[c] = MemoryContextAllocZero(rs->cxt, sizeof(bool) * Max(rs->nrows, 1));
+		rs->new_key[c] = MemoryContextAllocZero(rs->cxt, sizeof(Datum) * n);
+		rs->new_key_null[c] = MemoryContextAllocZero(rs->cxt, sizeof(bool) * n);
 	}
 }

@@ -31,7 +31,8 @@ typedef struct RowcloneRowSet
 	Datum	  **values;			/* values[col][row] */
 	bool	  **nulls;			/* nulls[col][row] */
 	int		   *depth;
-	Datum	  **new_key;		/* new_key[keycol][row], set by key generation */
+	Datum	  **new_key;		/* new_key[keycol][copy * nrows + row], set by
+								 * key generation */
 	bool	  **new_key_null;
 	Datum		probe[INDEX_MAX_KEYS];	/* key being looked up */
 	struct rowidx_hash *index;
@@ -43,6 +44,6 @@ extern RowcloneRowSet *rowclone_rowset_create(MemoryContext parent, int ncols, i
 											  Oid *types, Oid *key_collations);
 extern int	rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth);
 extern int	rowclone_rowset_find(RowcloneRowSet *rs, Datum *key);
-extern void rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs);
+extern void rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs, int copies);
 
 #endif							/* ROWCLONE_ROWSET_H */
