@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # scripts/bench.sh: `make bench`. Installs what is missing, builds and installs
-# rowclone, then runs the cascade benchmark (test/bench/run.sh) in a throwaway
-# PostgreSQL cluster that is dropped afterwards: clone_row(..., cascade =>
-# true) against the best hand-written set-based SQL and a row-by-row PL/pgSQL
-# copy, side by side, at 1k, 100k, 180k (the SPEC's 20k tasks / 100k
-# comments) and 1M copied rows. Not part of `make test`.
+# rowclone, then runs the benchmarks in a throwaway PostgreSQL cluster that is
+# dropped afterwards. Not part of `make test`. Three parts (BENCH_PARTS):
+#   cascade  test/bench/run.sh: clone_row(..., cascade => true) against the
+#            best hand-written set-based SQL and a row-by-row PL/pgSQL copy,
+#            side by side, at 1k, 100k, 180k (the SPEC's 20k tasks / 100k
+#            comments) and 1M copied rows
+#   single   test/bench/single/run.sh: one row per transaction under pgbench
+#            (1 client, prepared): clone_row, a hand-written INSERT ... SELECT,
+#            a generic PL/pgSQL clone function, read-and-insert from the client
+#   rows     test/bench/rows/run.sh: clone_rows of 1k, 100k, 1M rows against
+#            one hand-written INSERT ... SELECT
 #
-# About 6-8 minutes on 2 cores with the defaults. Settings (environment):
+# About 12-15 minutes on 2 cores with the defaults. Settings (environment):
+#   BENCH_PARTS='cascade single rows'
+#   SINGLE_SECONDS=10 SINGLE_ROUNDS=5   see test/bench/single/run.sh
+#   ROWS_SIZES='1k 100k 1M' ROWS_RUNS=5 see test/bench/rows/run.sh
+# cascade part:
 #   BENCH_SIZES='1k 100k spec 1M'   sizes to time: copied rows (1k, 250000, ...)
 #                                   or spec (20k tasks / 100k comments)
 #   BENCH_RUNS=auto                 runs per method and size (auto: 9 up to 10k
@@ -25,10 +35,21 @@ set -euo pipefail
 trap remove_work_copy EXIT
 
 # the command that reproduces this run, settings spelled out
-reproduce="BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BENCH_RUNS=${BENCH_RUNS:-auto}"
+PARTS=${BENCH_PARTS:-cascade single rows}
+for p in $PARTS; do
+	case $p in
+	cascade | single | rows) ;;
+	*)
+		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows)" >&2
+		exit 2
+		;;
+	esac
+done
+reproduce="BENCH_PARTS='$PARTS' BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BENCH_RUNS=${BENCH_RUNS:-auto}"
 reproduce+=" BENCH_METHODS='${BENCH_METHODS:-clone_row handwritten handwritten_temp rowbyrow}'"
 for v in BENCH_ROWBYROW_MAX_ROWS BENCH_SLOW_SECONDS BENCH_TIMEOUT_SECONDS \
-	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS; do
+	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS \
+	SINGLE_SECONDS SINGLE_ROUNDS ROWS_SIZES ROWS_RUNS; do
 	if [ -n "${!v:-}" ]; then
 		reproduce+=" $v='${!v}'"
 	fi
@@ -53,9 +74,19 @@ ensure_packages
 build_and_install
 make_work_copy
 
-step "bench: test/bench/run.sh in a throwaway PostgreSQL $PG_MAJOR cluster (pg_virtualenv)"
+step "bench: $PARTS, in a throwaway PostgreSQL $PG_MAJOR cluster (pg_virtualenv)"
+scripts=()
+for p in $PARTS; do
+	case $p in
+	cascade) scripts+=(test/bench/run.sh) ;;
+	single) scripts+=(test/bench/single/run.sh) ;;
+	rows) scripts+=(test/bench/rows/run.sh) ;;
+	esac
+done
 set +e
-in_work_cluster "${cluster_opts[@]}" bash test/bench/run.sh
+# shellcheck disable=SC2016 # expanded by the inner shell
+in_work_cluster "${cluster_opts[@]}" bash -c 'rc=0; for s in "$@"; do bash "$s" || rc=1; done; exit $rc' \
+	bench "${scripts[@]}"
 rc=$?
 set -e
 
