@@ -22,10 +22,12 @@
  */
 #include "postgres.h"
 
+#include "catalog/objectaddress.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -72,7 +74,11 @@ cascade_error_callback(void *arg)
 	{
 		int			nsource = st->rows[0] ? st->rows[0]->nrows : 0;
 
-		if (st->current >= 0)
+		if (st->current >= 0 && st->g->nodes[st->current].untracked)
+			errcontext("while copying rows of table \"%s\" in a clone of %d %s of table \"%s\"",
+					   st->g->nodes[st->current].display_name,
+					   nsource, nsource == 1 ? "row" : "rows", root->display_name);
+		else if (st->current >= 0)
 			errcontext("while copying rows of table \"%s\" (%d in all) in a clone of %d %s of table \"%s\"",
 					   st->g->nodes[st->current].display_name,
 					   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
@@ -80,6 +86,10 @@ cascade_error_callback(void *arg)
 		else
 			errcontext("while cloning rows of table \"%s\"", root->display_name);
 	}
+	else if (st->current >= 0 && st->g->nodes[st->current].untracked)
+		errcontext("while copying rows of table \"%s\" in a clone of row %s of table \"%s\"",
+				   st->g->nodes[st->current].display_name,
+				   rowclone_key_describe(&fake, st->key), root->display_name);
 	else if (st->current >= 0)
 		errcontext("while copying rows of table \"%s\" (%d in all) in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
@@ -279,6 +289,29 @@ read_key_overrides(CascadeState *st)
 		get_typlenbyval(g->override_types[s], &typlen, &typbyval);
 		st->override_values[s] = st->override_nulls[s] ? (Datum) 0 :
 			datumCopy(v, typbyval, typlen);
+	}
+}
+
+/*
+ * Key defaults are evaluated here, before the INSERTs that the executor
+ * checks: without INSERT on a table, evaluating them would still draw
+ * identity values (whose sequences need no USAGE).  Check first.
+ */
+static void
+check_insert_privileges(CascadeState *st)
+{
+	Oid			user = GetUserId();
+
+	for (int i = 0; i < st->g->nnodes; i++)
+	{
+		RowcloneNode *node = &st->g->nodes[i];
+
+		if (node->untracked || st->rows[i]->nrows == 0)
+			continue;			/* the executor checks before any default */
+		if (pg_class_aclcheck(node->relid, user, ACL_INSERT) != ACLCHECK_OK &&
+			pg_attribute_aclcheck_all(node->relid, user, ACL_INSERT, ACLMASK_ANY) != ACLCHECK_OK)
+			aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(node->relid)),
+						   get_rel_name(node->relid));
 	}
 }
 
@@ -550,7 +583,22 @@ write_copies(CascadeState *st)
 			for (int j = 0; j < node->npk; j++)
 				params[n++] = st->new_arrays[i][j];
 			n += remap_arrays(st, remap, &params[n]);
-			run(st, remap->fixup_plan, params, SPI_OK_UPDATE);
+			run(st, remap->fixup_count_plan, params, SPI_OK_SELECT);
+			{
+				bool		isnull;
+				int64		want = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+															   SPI_tuptable->tupdesc, 1, &isnull));
+
+				SPI_freetuptable(SPI_tuptable);
+				run(st, remap->fixup_plan, params, SPI_OK_UPDATE);
+				if (SPI_processed != (uint64) want)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+							 errmsg("could not update " UINT64_FORMAT " of " INT64_FORMAT " copies of rows of table \"%s\"",
+									(uint64) want - SPI_processed, want, node->display_name),
+							 errdetail("The copies must be updated to point at the copies they reference (foreign key \"%s\"), and are not visible to UPDATE, probably because of a row-level security policy.",
+									   remap->conname)));
+			}
 		}
 	}
 	st->current = -1;
@@ -622,6 +670,7 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum ove
 	closure(&st, sources->key_arrays);
 	if (st.rows[0]->nrows > 0)
 	{
+		check_insert_privileges(&st);
 		make_keys(&st);
 		if (g->one_round || st.copies == 1)
 		{

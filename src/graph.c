@@ -728,11 +728,17 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	RowcloneRemap *remap = &node->remaps[r];
 	RowcloneForeignKey *fk = remap_fk(table, remap);
 	StringInfoData upd;
+	StringInfoData from;
+	StringInfoData cond;
+	StringInfoData count;
 	const char *prefixes[] = {"o", "n"};
 	Oid			uargs[4 * INDEX_MAX_KEYS];
 	int			nu = 0;
 
 	initStringInfo(&upd);
+	initStringInfo(&from);
+	initStringInfo(&cond);
+	initStringInfo(&count);
 	appendStringInfo(&upd, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
 	for (int q = 0; q < remap->nkeys; q++)
 	{
@@ -741,36 +747,38 @@ prepare_fixup(GraphBuild *b, int i, int r)
 		appendStringInfo(&upd, "%s%s = CASE WHEN r.o0 IS NOT NULL THEN r.n%d ELSE s.%s END",
 						 q > 0 ? ", " : "", name, remap->target_pos[q], name);
 	}
-	appendStringInfoString(&upd, " FROM ");
-	append_unnest(&upd, 1, node->npk, node->pk_types, "me", prefixes, 2);
-	appendStringInfo(&upd, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
-	rowclone_sql_key_match(&upd, table, "s", numbered_refs("me.o", node->npk), node->pk_types);
-	appendStringInfoString(&upd, " LEFT JOIN ");
-	append_unnest(&upd, 2 * node->npk + 1, remap->nmap, remap->map_types, "r", prefixes, 2);
-	appendStringInfoString(&upd, " ON ");
+	append_unnest(&from, 1, node->npk, node->pk_types, "me", prefixes, 2);
+	appendStringInfo(&from, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+	rowclone_sql_key_match(&from, table, "s", numbered_refs("me.o", node->npk), node->pk_types);
+	appendStringInfoString(&from, " LEFT JOIN ");
+	append_unnest(&from, 2 * node->npk + 1, remap->nmap, remap->map_types, "r", prefixes, 2);
+	appendStringInfoString(&from, " ON ");
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
 
 		if (q > 0)
-			appendStringInfoString(&upd, " AND ");
-		generate_operator_clause(&upd, psprintf("r.o%d", remap->target_pos[q]),
+			appendStringInfoString(&from, " AND ");
+		generate_operator_clause(&from, psprintf("r.o%d", remap->target_pos[q]),
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
-	appendStringInfoString(&upd, " WHERE ");
-	rowclone_sql_key_match(&upd, table, "t", numbered_refs("me.n", node->npk), node->pk_types);
 	if (remap->insert_null)
 	{
 		/* restore every non-null source value, remapped or not */
-		appendStringInfoString(&upd, " AND (");
+		appendStringInfoChar(&cond, '(');
 		for (int q = 0; q < remap->nkeys; q++)
-			appendStringInfo(&upd, "%ss.%s IS NOT NULL", q > 0 ? " OR " : "",
+			appendStringInfo(&cond, "%ss.%s IS NOT NULL", q > 0 ? " OR " : "",
 							 quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name));
-		appendStringInfoChar(&upd, ')');
+		appendStringInfoChar(&cond, ')');
 	}
 	else
-		appendStringInfoString(&upd, " AND r.o0 IS NOT NULL");
+		appendStringInfoString(&cond, "r.o0 IS NOT NULL");
+	appendStringInfo(&upd, " FROM %s WHERE ", from.data);
+	rowclone_sql_key_match(&upd, table, "t", numbered_refs("me.n", node->npk), node->pk_types);
+	appendStringInfo(&upd, " AND %s", cond.data);
+	/* the copies the UPDATE must find: fewer found means a policy hid some */
+	appendStringInfo(&count, "SELECT pg_catalog.count(*) FROM %s WHERE %s", from.data, cond.data);
 
 	for (int g = 0; g < 2; g++)
 		for (int j = 0; j < node->npk; j++)
@@ -779,6 +787,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 		for (int j = 0; j < remap->nmap; j++)
 			uargs[nu++] = get_array_type(remap->map_types[j]);
 	remap->fixup_plan = prepare_custom(upd.data, nu, uargs);
+	remap->fixup_count_plan = prepare_custom(count.data, nu, uargs);
 }
 
 /*
@@ -1134,6 +1143,8 @@ rowclone_graph_keep(RowcloneGraph *graph, List **kept)
 			{
 				SPI_keepplan(node->remaps[r].fixup_plan);
 				*kept = lappend(*kept, node->remaps[r].fixup_plan);
+				SPI_keepplan(node->remaps[r].fixup_count_plan);
+				*kept = lappend(*kept, node->remaps[r].fixup_count_plan);
 			}
 			if (node->remaps[r].keymap_plan)
 			{

@@ -57,6 +57,7 @@ typedef struct RowcloneRemap
 	int			join_param;		/* $n of the target's key map in the
 								 * INSERT, or 0 when not joined */
 	SPIPlanPtr	fixup_plan;		/* deferred only */
+	SPIPlanPtr	fixup_count_plan;	/* deferred: copies fixup_plan must update */
 } RowcloneRemap;
 
 /* A foreign key followed down: rows referencing copied rows are copied. */
