@@ -135,12 +135,40 @@ run(CascadeState *st, SPIPlanPtr plan, Datum *values, int expected)
 
 static void add_rows_from_result(CascadeState *st, int node, int depth);
 
+/*
+ * Rows a query returns come in batches of this many, so that a large result
+ * is never held whole in SPI's memory as well as in the row set.
+ */
+#define FETCH_BATCH 10000
+
+/* Run a closure or seed query and add the rows it returns to node, at depth. */
+static void
+fetch_rows(CascadeState *st, SPIPlanPtr plan, Datum *values, int node, int depth)
+{
+	Portal		portal;
+
+	/* a read-only cursor runs with the active snapshot: make it ours */
+	PushActiveSnapshot(st->snapshot);
+	portal = SPI_cursor_open(NULL, plan, values, NULL, true);
+	PopActiveSnapshot();
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, FETCH_BATCH);
+		if (SPI_processed == 0)
+		{
+			SPI_freetuptable(SPI_tuptable);
+			break;
+		}
+		add_rows_from_result(st, node, depth);
+	}
+	SPI_cursor_close(portal);
+}
+
 /* Fetch rows of a node by key arrays and add them at depth. */
 static void
 seed(CascadeState *st, int node, Datum *key_arrays, int depth)
 {
-	run(st, st->g->nodes[node].seed_plan, key_arrays, SPI_OK_SELECT);
-	add_rows_from_result(st, node, depth);
+	fetch_rows(st, st->g->nodes[node].seed_plan, key_arrays, node, depth);
 }
 
 /* The is-a parents of rows [from, to) of a node are copied too, at the same depth. */
@@ -162,6 +190,8 @@ add_parents(CascadeState *st, int node, int from, int to, int depth)
 	for (int k = 0; k < link->nkeys; k++)
 		arrays[link->target_pos[k]] = column_array(rs, link->fetch_col[k], from, to);
 	seed(st, n->isa_parent, arrays, depth);
+	for (int k = 0; k < link->nkeys; k++)
+		pfree(DatumGetPointer(arrays[link->target_pos[k]]));
 }
 
 static void
@@ -239,8 +269,9 @@ closure(CascadeState *st, Datum *root_key_arrays)
 				for (int k = 0; k < edge->nkeys; k++)
 					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
 				/* the set may have grown: re-read rs after adding */
-				run(st, edge->closure_plan, arrays, SPI_OK_SELECT);
-				add_rows_from_result(st, edge->child, depth + 1);
+				fetch_rows(st, edge->closure_plan, arrays, edge->child, depth + 1);
+				for (int k = 0; k < edge->nkeys; k++)
+					pfree(DatumGetPointer(arrays[k]));
 				rs = st->rows[i];
 			}
 		}
