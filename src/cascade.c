@@ -750,100 +750,128 @@ rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, 
 }
 
 /*
+ * SELECT jsonb_build_object('pk', old...), jsonb_build_object('pk', new...)
+ * FROM unnest(old key arrays, new key arrays) WITH ORDINALITY, in order.
+ */
+static SPIPlanPtr
+prepare_key_json(RowcloneNode *node)
+{
+	StringInfoData sql;
+	Oid			argtypes[2 * INDEX_MAX_KEYS];
+	SPIPlanPtr	plan;
+
+	initStringInfo(&sql);
+	for (int g2 = 0; g2 < 2; g2++)
+	{
+		appendStringInfoString(&sql, g2 == 0 ? "SELECT pg_catalog.jsonb_build_object(" :
+							   ", pg_catalog.jsonb_build_object(");
+		for (int j = 0; j < node->npk; j++)
+			appendStringInfo(&sql, "%s%s, m.%c%d", j > 0 ? ", " : "",
+							 quote_literal_cstr(node->pk_names[j]), g2 == 0 ? 'o' : 'n', j);
+		appendStringInfoChar(&sql, ')');
+	}
+	appendStringInfoString(&sql, " FROM ROWS FROM (");
+	for (int g2 = 0; g2 < 2; g2++)
+		for (int j = 0; j < node->npk; j++)
+		{
+			int			p = g2 * node->npk + j;
+
+			appendStringInfo(&sql, "%spg_catalog.unnest($%d)", p > 0 ? ", " : "", p + 1);
+			argtypes[p] = get_array_type(node->pk_types[j]);
+		}
+	appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
+	for (int g2 = 0; g2 < 2; g2++)
+		for (int j = 0; j < node->npk; j++)
+			appendStringInfo(&sql, "%s%c%d", g2 + j > 0 ? ", " : "", g2 == 0 ? 'o' : 'n', j);
+	appendStringInfoString(&sql, ", ord) ORDER BY m.ord");
+	plan = SPI_prepare(sql.data, 2 * node->npk, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",
+			 SPI_result_code_string(SPI_result), sql.data);
+	return plan;
+}
+
+/*
  * clone_graph's rows: (relation, old key, new key, depth) of every copy,
- * by depth, the source row first.  Keys become jsonb objects in one query
- * per table.
+ * by depth, the source row first.  Keys become jsonb objects by one query
+ * per table and depth, read through a cursor in batches straight into the
+ * tuplestore (which spills to disk), so the listing of a large clone is
+ * never held in memory whole.
  */
 void
 rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, TupleDesc desc)
 {
 	RowcloneGraph *g = result->graph;
-	Datum	  **old_json = palloc0(sizeof(Datum *) * g->nnodes);
-	Datum	  **new_json = palloc0(sizeof(Datum *) * g->nnodes);
+	SPIPlanPtr *json_plans = palloc0(sizeof(SPIPlanPtr) * g->nnodes);
 	int		   *cursor = palloc0(sizeof(int) * g->nnodes);
 	int			max_depth = 0;
 
 	for (int i = 0; i < g->nnodes; i++)
 	{
-		RowcloneNode *node = &g->nodes[i];
 		RowcloneRowSet *rs = result->rows[i];
-		StringInfoData sql;
-		Oid			argtypes[2 * INDEX_MAX_KEYS];
-		Datum		args[2 * INDEX_MAX_KEYS];
-		int			rc;
 
-		if (rs->nrows == 0)
-			continue;
-		initStringInfo(&sql);
-		for (int g2 = 0; g2 < 2; g2++)
-		{
-			appendStringInfoString(&sql, g2 == 0 ? "SELECT pg_catalog.jsonb_build_object(" :
-								   ", pg_catalog.jsonb_build_object(");
-			for (int j = 0; j < node->npk; j++)
-				appendStringInfo(&sql, "%s%s, m.%c%d", j > 0 ? ", " : "",
-								 quote_literal_cstr(node->pk_names[j]), g2 == 0 ? 'o' : 'n', j);
-			appendStringInfoChar(&sql, ')');
-		}
-		appendStringInfoString(&sql, " FROM ROWS FROM (");
-		for (int g2 = 0; g2 < 2; g2++)
-			for (int j = 0; j < node->npk; j++)
-			{
-				int			p = g2 * node->npk + j;
-
-				appendStringInfo(&sql, "%spg_catalog.unnest($%d)", p > 0 ? ", " : "", p + 1);
-				argtypes[p] = get_array_type(node->pk_types[j]);
-				args[p] = g2 == 0 ? result->old_arrays[i][j] : result->new_arrays[i][j];
-			}
-		appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
-		for (int g2 = 0; g2 < 2; g2++)
-			for (int j = 0; j < node->npk; j++)
-				appendStringInfo(&sql, "%s%c%d", g2 + j > 0 ? ", " : "", g2 == 0 ? 'o' : 'n', j);
-		appendStringInfoString(&sql, ", ord) ORDER BY m.ord");
-		rc = SPI_execute_with_args(sql.data, 2 * node->npk, argtypes, args, NULL, true, 0);
-		if (rc != SPI_OK_SELECT || SPI_processed != (uint64) rs->nrows)
-			elog(ERROR, "rowclone: could not describe the copies of \"%s\"", node->display_name);
-		old_json[i] = palloc(sizeof(Datum) * rs->nrows);
-		new_json[i] = palloc(sizeof(Datum) * rs->nrows);
-		for (int row = 0; row < rs->nrows; row++)
-		{
-			bool		isnull;
-
-			old_json[i][row] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 1, &isnull);
-			new_json[i][row] = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 2, &isnull);
-			max_depth = Max(max_depth, rs->depth[row]);
-		}
-	}
-
-	for (int i = 0; i < g->nnodes; i++)
+		if (rs->nrows > 0)
+			max_depth = Max(max_depth, rs->depth[rs->nrows - 1]);
 		if (result->keyless_rows[i] > 0)
 			max_depth = Max(max_depth, g->nodes[i].depth);
+	}
 	for (int d = 0; d <= max_depth; d++)
 		for (int i = 0; i < g->nnodes; i++)
 		{
+			RowcloneNode *node = &g->nodes[i];
 			RowcloneRowSet *rs = result->rows[i];
+			int			from = cursor[i];
+			Datum		args[2 * INDEX_MAX_KEYS];
+			Portal		portal;
 
 			/* rows of a table without a key: no key to show */
-			if (g->nodes[i].untracked && g->nodes[i].depth == d)
+			if (node->untracked && node->depth == d)
 				for (uint64 k = 0; k < result->keyless_rows[i]; k++)
 				{
-					Datum		values[4] = {ObjectIdGetDatum(g->nodes[i].relid), 0, 0,
+					Datum		values[4] = {ObjectIdGetDatum(node->relid), 0, 0,
 					Int32GetDatum(d)};
 					bool		nulls[4] = {false, true, true, false};
 
 					tuplestore_putvalues(store, desc, values, nulls);
 				}
 
-			for (; cursor[i] < rs->nrows && rs->depth[cursor[i]] == d; cursor[i]++)
+			while (cursor[i] < rs->nrows && rs->depth[cursor[i]] == d)
+				cursor[i]++;
+			if (cursor[i] == from)
+				continue;
+			if (json_plans[i] == NULL)
+				json_plans[i] = prepare_key_json(node);
+			for (int j = 0; j < node->npk; j++)
 			{
-				Datum		values[4];
-				bool		nulls[4] = {0};
-
-				values[0] = ObjectIdGetDatum(g->nodes[i].relid);
-				values[1] = old_json[i][cursor[i]];
-				values[2] = new_json[i][cursor[i]];
-				values[3] = Int32GetDatum(d);
-				tuplestore_putvalues(store, desc, values, nulls);
+				args[j] = column_array(rs, j, from, cursor[i]);
+				args[node->npk + j] = make_array(rs->new_key[j] + from, rs->new_key_null[j] + from,
+												 cursor[i] - from, node->pk_types[j]);
 			}
+			portal = SPI_cursor_open(NULL, json_plans[i], args, NULL, true);
+			for (;;)
+			{
+				SPI_cursor_fetch(portal, true, FETCH_BATCH);
+				for (uint64 r = 0; r < SPI_processed; r++)
+				{
+					Datum		values[4];
+					bool		nulls[4] = {0};
+
+					values[0] = ObjectIdGetDatum(node->relid);
+					values[1] = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &nulls[1]);
+					values[2] = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &nulls[2]);
+					values[3] = Int32GetDatum(d);
+					tuplestore_putvalues(store, desc, values, nulls);
+				}
+				if (SPI_processed == 0)
+				{
+					SPI_freetuptable(SPI_tuptable);
+					break;
+				}
+				SPI_freetuptable(SPI_tuptable);
+			}
+			SPI_cursor_close(portal);
+			for (int j = 0; j < 2 * node->npk; j++)
+				pfree(DatumGetPointer(args[j]));
 		}
 }
 
