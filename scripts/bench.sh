@@ -11,11 +11,14 @@
 #            a generic PL/pgSQL clone function, read-and-insert from the client
 #   rows     test/bench/rows/run.sh: clone_rows of 1k, 100k, 1M rows against
 #            one hand-written INSERT ... SELECT
+#   memory   test/bench/memory.sh: peak backend memory growth and time of a
+#            cascade of 10k, 100k, 1M rows, next to the hand-written SQL's
 #
 # About 12-15 minutes on 2 cores with the defaults. Settings (environment):
-#   BENCH_PARTS='cascade single rows'
+#   BENCH_PARTS='cascade single rows memory'
 #   SINGLE_SECONDS=10 SINGLE_ROUNDS=5   see test/bench/single/run.sh
 #   ROWS_SIZES='1k 100k 1M' ROWS_RUNS=5 see test/bench/rows/run.sh
+#   MEMORY_SIZES='10k 100k 1M'          see test/bench/memory.sh
 # cascade part:
 #   BENCH_SIZES='1k 100k spec 1M'   sizes to time: copied rows (1k, 250000, ...)
 #                                   or spec (20k tasks / 100k comments)
@@ -35,12 +38,12 @@ set -euo pipefail
 trap remove_work_copy EXIT
 
 # the command that reproduces this run, settings spelled out
-PARTS=${BENCH_PARTS:-cascade single rows}
+PARTS=${BENCH_PARTS:-cascade single rows memory}
 for p in $PARTS; do
 	case $p in
-	cascade | single | rows) ;;
+	cascade | single | rows | memory) ;;
 	*)
-		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows)" >&2
+		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows memory)" >&2
 		exit 2
 		;;
 	esac
@@ -49,7 +52,7 @@ reproduce="BENCH_PARTS='$PARTS' BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BE
 reproduce+=" BENCH_METHODS='${BENCH_METHODS:-clone_row handwritten handwritten_temp rowbyrow}'"
 for v in BENCH_ROWBYROW_MAX_ROWS BENCH_SLOW_SECONDS BENCH_TIMEOUT_SECONDS \
 	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS \
-	SINGLE_SECONDS SINGLE_ROUNDS ROWS_SIZES ROWS_RUNS; do
+	SINGLE_SECONDS SINGLE_ROUNDS ROWS_SIZES ROWS_RUNS MEMORY_SIZES; do
 	if [ -n "${!v:-}" ]; then
 		reproduce+=" $v='${!v}'"
 	fi
@@ -81,6 +84,7 @@ for p in $PARTS; do
 	cascade) scripts+=(test/bench/run.sh) ;;
 	single) scripts+=(test/bench/single/run.sh) ;;
 	rows) scripts+=(test/bench/rows/run.sh) ;;
+	memory) scripts+=(test/bench/memory.sh) ;;
 	esac
 done
 set +e
