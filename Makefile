@@ -3,6 +3,7 @@
 #   make demo                     sample schema and a tour of clone_row in a throwaway cluster
 #   make test                     install what is needed, build with -Werror, run every suite
 #   make bench                    cascade benchmark in a throwaway cluster (not part of test)
+#   make valgrind-check           regress + isolation suites under valgrind, cassert server (slow; not part of test)
 EXTENSION = rowclone
 MODULE_big = rowclone
 OBJS = \
@@ -42,7 +43,7 @@ endif
 ifeq ($(MAKECMDGOALS),)
 ROWCLONE_SCRIPTS_ONLY :=
 else
-ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench,$(MAKECMDGOALS)),,yes)
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check,$(MAKECMDGOALS)),,yes)
 endif
 
 ifndef ROWCLONE_SCRIPTS_ONLY
@@ -55,7 +56,7 @@ endif
 # memory corruption), and relink when the object list changes.
 $(OBJS): $(wildcard src/*.h) Makefile
 
-.PHONY: test demo bench
+.PHONY: test demo bench valgrind-check
 test:
 	bash scripts/test.sh
 
@@ -64,3 +65,6 @@ demo:
 
 bench:
 	bash scripts/bench.sh
+
+valgrind-check:
+	bash scripts/valgrind-check.sh
