@@ -4,6 +4,7 @@
 #   make test                     install what is needed, build with -Werror, run every suite
 #   make bench                    cascade benchmark in a throwaway cluster (not part of test)
 #   make valgrind-check           regress + isolation suites under valgrind, cassert server (slow; not part of test)
+#   make stress                   sqlsmith + randomized clone calls checked by a model (not part of test)
 EXTENSION = rowclone
 MODULE_big = rowclone
 OBJS = \
@@ -43,7 +44,7 @@ endif
 ifeq ($(MAKECMDGOALS),)
 ROWCLONE_SCRIPTS_ONLY :=
 else
-ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check,$(MAKECMDGOALS)),,yes)
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check stress,$(MAKECMDGOALS)),,yes)
 endif
 
 ifndef ROWCLONE_SCRIPTS_ONLY
@@ -56,7 +57,7 @@ endif
 # memory corruption), and relink when the object list changes.
 $(OBJS): $(wildcard src/*.h) Makefile
 
-.PHONY: test demo bench valgrind-check
+.PHONY: test demo bench valgrind-check stress
 test:
 	bash scripts/test.sh
 
@@ -68,3 +69,6 @@ bench:
 
 valgrind-check:
 	bash scripts/valgrind-check.sh
+
+stress:
+	bash scripts/stress.sh

@@ -178,5 +178,19 @@ SELECT clone_row('unit', 1, cascade => true);
 TABLE unit ORDER BY id;
 TABLE member ORDER BY id;
 
+-- A nullable reference that closes a cycle is inserted as NULL and restored
+-- afterwards: also when it points at a row outside the copied set (a.1 ->
+-- b.1, while b.1 references a.2, not a.1), where it keeps the original.
+CREATE TABLE outref_a (id serial PRIMARY KEY, b_id int);
+CREATE TABLE outref_b (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES outref_a);
+ALTER TABLE outref_a ADD FOREIGN KEY (b_id) REFERENCES outref_b;
+INSERT INTO outref_a DEFAULT VALUES;
+INSERT INTO outref_a DEFAULT VALUES;
+INSERT INTO outref_b (a_id) VALUES (2);
+UPDATE outref_a SET b_id = 1 WHERE id = 1;
+SELECT clone_row('outref_a', 1, cascade => true);
+TABLE outref_a ORDER BY id;
+TABLE outref_b ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA rc_cycles CASCADE;

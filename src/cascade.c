@@ -607,7 +607,9 @@ write_copies(CascadeState *st)
 			Datum		params[4 * INDEX_MAX_KEYS];
 			int			n = 0;
 
-			if (!remap->deferred || st->rows[remap->target]->nrows == 0)
+			/* a reference inserted as NULL is restored even when it points out of the set */
+			if (!remap->deferred ||
+				(st->rows[remap->target]->nrows == 0 && !remap->insert_null))
 				continue;
 			for (int j = 0; j < node->npk; j++)
 				params[n++] = st->old_arrays[i][j];
