@@ -141,27 +141,46 @@ static void add_rows_from_result(CascadeState *st, int node, int depth);
  */
 #define FETCH_BATCH 10000
 
+/*
+ * A read-only cursor on plan, reading with snapshot (a read-only cursor
+ * takes the active snapshot), or with the active one when it is NULL.
+ */
+static Portal
+open_cursor(SPIPlanPtr plan, Datum *values, Snapshot snapshot)
+{
+	Portal		portal;
+
+	if (snapshot != NULL)
+		PushActiveSnapshot(snapshot);
+	portal = SPI_cursor_open(NULL, plan, values, NULL, true);
+	if (snapshot != NULL)
+		PopActiveSnapshot();
+	return portal;
+}
+
+/*
+ * The next batch of the cursor's rows in SPI_tuptable (the caller frees
+ * it); false, with the cursor closed, when there are no more.
+ */
+static bool
+fetch_batch(Portal portal)
+{
+	SPI_cursor_fetch(portal, true, FETCH_BATCH);
+	if (SPI_processed > 0)
+		return true;
+	SPI_freetuptable(SPI_tuptable);
+	SPI_cursor_close(portal);
+	return false;
+}
+
 /* Run a closure or seed query and add the rows it returns to node, at depth. */
 static void
 fetch_rows(CascadeState *st, SPIPlanPtr plan, Datum *values, int node, int depth)
 {
-	Portal		portal;
+	Portal		portal = open_cursor(plan, values, st->snapshot);
 
-	/* a read-only cursor runs with the active snapshot: make it ours */
-	PushActiveSnapshot(st->snapshot);
-	portal = SPI_cursor_open(NULL, plan, values, NULL, true);
-	PopActiveSnapshot();
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, FETCH_BATCH);
-		if (SPI_processed == 0)
-		{
-			SPI_freetuptable(SPI_tuptable);
-			break;
-		}
+	while (fetch_batch(portal))
 		add_rows_from_result(st, node, depth);
-	}
-	SPI_cursor_close(portal);
 }
 
 /* Fetch rows of a node by key arrays and add them at depth. */
@@ -849,10 +868,9 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 				args[node->npk + j] = make_array(rs->new_key[j] + from, rs->new_key_null[j] + from,
 												 cursor[i] - from, node->pk_types[j]);
 			}
-			portal = SPI_cursor_open(NULL, json_plans[i], args, NULL, true);
-			for (;;)
+			portal = open_cursor(json_plans[i], args, NULL);
+			while (fetch_batch(portal))
 			{
-				SPI_cursor_fetch(portal, true, FETCH_BATCH);
 				for (uint64 r = 0; r < SPI_processed; r++)
 				{
 					Datum		values[4];
@@ -864,14 +882,8 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 					values[3] = Int32GetDatum(d);
 					tuplestore_putvalues(store, desc, values, nulls);
 				}
-				if (SPI_processed == 0)
-				{
-					SPI_freetuptable(SPI_tuptable);
-					break;
-				}
 				SPI_freetuptable(SPI_tuptable);
 			}
-			SPI_cursor_close(portal);
 			for (int j = 0; j < 2 * node->npk; j++)
 				pfree(DatumGetPointer(args[j]));
 		}
