@@ -144,5 +144,25 @@ SELECT clone_row('project', 1, cascade => true, max_depth => -1);
 SELECT count(*) AS projects, count(*) FILTER (WHERE entity_ptr_id > 19) AS after_19
 FROM project;
 
+-- An is-a parent table is at the depth of its child, also when it is
+-- reached deeper first: from o_root, o_mid (1) -> o_base (2) by foreign
+-- keys, but o_sub (1) is-a o_base, so o_base is at 1 and its children at
+-- 2, which max_depth 2 copies and max_depth 1 does not.
+CREATE TABLE o_root (id serial PRIMARY KEY);
+CREATE TABLE o_mid (id serial PRIMARY KEY, root_id int REFERENCES o_root);
+CREATE TABLE o_base (id serial PRIMARY KEY, mid_id int REFERENCES o_mid);
+CREATE TABLE o_sub (base_ptr int PRIMARY KEY REFERENCES o_base, root_id int REFERENCES o_root);
+CREATE TABLE o_base_note (id serial PRIMARY KEY, base_id int REFERENCES o_base);
+INSERT INTO o_root VALUES (1);
+INSERT INTO o_base VALUES (1, NULL);
+INSERT INTO o_sub VALUES (1, 1);
+INSERT INTO o_base_note VALUES (1, 1);
+SELECT setval('o_root_id_seq', 10), setval('o_base_id_seq', 10), setval('o_base_note_id_seq', 10);
+SELECT relation, depth, reached_by FROM clone_plan('o_root');
+SELECT * FROM clone_graph('o_root', 1, max_depth => 2);
+SELECT * FROM clone_graph('o_root', 1, max_depth => 1);
+SELECT relation, depth, not_followed FROM clone_plan('o_root', max_depth => 1);
+TABLE o_base_note ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA rc_opts CASCADE;

@@ -223,6 +223,10 @@ add_rows_from_result(CascadeState *st, int node, int depth)
 	Datum		values[RC_MAX_FETCH];
 	bool		nulls[RC_MAX_FETCH];
 
+	/* every query that feeds a node returns all of its fetched columns */
+	if (tt->tupdesc->natts != rs->ncols)
+		elog(ERROR, "rowclone: query for \"%s\" returns %d columns, expected %d",
+			 st->g->nodes[node].display_name, tt->tupdesc->natts, rs->ncols);
 	for (uint64 t = 0; t < n; t++)
 	{
 		CHECK_FOR_INTERRUPTS();

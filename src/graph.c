@@ -140,32 +140,61 @@ deltype_text(char confdeltype)
 }
 
 /*
+ * The unvisited node of smallest depth (the first such), or -1.  Children
+ * are one level deeper than their parent table, is-a parents at the same
+ * depth as their child, so visiting in this order fixes each table's
+ * depth before its foreign keys are looked at.
+ */
+static int
+next_to_visit(GraphBuild *b, bool *visited)
+{
+	int			best = -1;
+
+	for (int i = 0; i < b->nnodes; i++)
+		if (!visited[i] && (best < 0 || b->nodes[i].depth < b->nodes[best].depth))
+			best = i;
+	return best;
+}
+
+/*
  * Discover the tables: the source, its is-a parents (always), and with
- * cascade the tables whose foreign keys reference a copied table, breadth
- * first so that a table's depth is the smallest it is reached at.
+ * cascade the tables whose foreign keys reference a copied table.  A
+ * table's depth is the smallest it is reached at, along foreign keys
+ * (one level each) and is-a links (none): an is-a parent reached deeper
+ * first is raised to its child's depth.
  */
 static void
 discover(GraphBuild *b, RowcloneTable *root)
 {
 	RowcloneRequest *req = b->req;
+	bool		visited[MAX_NODES] = {0};
+	int			i;
 
 	add_node(b, root, 0, "source table");
-	for (int i = 0; i < b->nnodes; i++)
+	while ((i = next_to_visit(b, visited)) >= 0)
 	{
 		RowcloneTable *table = b->tables[i];
 		RowcloneTable *parent;
 		RowcloneForeignKey *link;
 
 		CHECK_FOR_INTERRUPTS();
+		visited[i] = true;
 		link = rowclone_find_parent_link(table, &parent);
 		if (link != NULL)
 		{
 			int			p = node_index(b, parent->relid);
+			char	   *how = psprintf("is-a parent of \"%s\" (%s)",
+									   b->nodes[i].display_name, link->conname);
 
 			if (p < 0)
-				p = add_node(b, parent, b->nodes[i].depth,
-							 psprintf("is-a parent of \"%s\" (%s)",
-									  b->nodes[i].display_name, link->conname));
+				p = add_node(b, parent, b->nodes[i].depth, how);
+			else if (b->nodes[p].depth > b->nodes[i].depth)
+			{
+				/* not visited yet: every visited node is at most this deep */
+				Assert(!visited[p]);
+				b->nodes[p].depth = b->nodes[i].depth;
+				b->nodes[p].reached_by = how;
+			}
 			b->nodes[i].isa_parent = p;
 		}
 		if (!req->cascade)
@@ -619,10 +648,7 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	const char *prefix[] = {"k"};
 
 	for (int k = 0; k < fk->nkeys; k++)
-	{
-		edge->parent_fetch_col[k] = fetch_col(b, edge->parent, fk->confkey[k], InvalidOid);
 		types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
-	}
 	check_array_types(&b->nodes[edge->parent], fk->nkeys, types);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, edge->child));
@@ -1079,25 +1105,25 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	b.edge_fk_array = palloc0(sizeof(RowcloneForeignKey *) * Max(b.g->nedges, 1));
 	forboth(lc, b.edges, lc2, b.edge_fks)
 	{
+		RowcloneForeignKey *fk = (RowcloneForeignKey *) lfirst(lc2);
+
 		b.g->edges[e] = *(RowcloneEdge *) lfirst(lc);
-		b.edge_fk_array[e] = (RowcloneForeignKey *) lfirst(lc2);
-		if (prepare && b.nodes[b.g->edges[e].child].untracked)
-		{
-			/* no closure query: the table's INSERT finds its own rows */
-			for (int k = 0; k < b.g->edges[e].nkeys; k++)
-				b.g->edges[e].parent_fetch_col[k] =
-					fetch_col(&b, b.g->edges[e].parent,
-							  ((RowcloneForeignKey *) lfirst(lc2))->confkey[k], InvalidOid);
-		}
-		else if (prepare)
-			prepare_edge(&b, &b.g->edges[e], (RowcloneForeignKey *) lfirst(lc2));
-		else
-			for (int k = 0; k < b.g->edges[e].nkeys; k++)
-				b.g->edges[e].parent_fetch_col[k] =
-					fetch_col(&b, b.g->edges[e].parent,
-							  ((RowcloneForeignKey *) lfirst(lc2))->confkey[k], InvalidOid);
+		b.edge_fk_array[e] = fk;
+		/* the referenced values every edge reads from its parent's rows */
+		for (int k = 0; k < fk->nkeys; k++)
+			b.g->edges[e].parent_fetch_col[k] =
+				fetch_col(&b, b.g->edges[e].parent, fk->confkey[k], InvalidOid);
 		e++;
 	}
+
+	/*
+	 * Only now is every node's list of fetched columns complete: a closure
+	 * query returns all of its child's, whichever edge reaches the child.
+	 * (Tables without a closure query are found by their INSERT.)
+	 */
+	for (e = 0; e < b.g->nedges && prepare; e++)
+		if (!b.nodes[b.g->edges[e].child].untracked)
+			prepare_edge(&b, &b.g->edges[e], b.edge_fk_array[e]);
 	b.g->noverride_slots = req->noverride_keys;
 	b.g->override_types = palloc0(sizeof(Oid) * Max(req->noverride_keys, 1));
 	for (int s = 0; s < req->noverride_keys; s++)
