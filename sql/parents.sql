@@ -95,6 +95,30 @@ SELECT clone_row('hall', 1), clone_row('hall', 2);
 TABLE venue ORDER BY id;
 TABLE hall ORDER BY venue_ptr_id;
 
+-- a one-to-one (UNIQUE, nullable) reference into the copied set: the copy
+-- is inserted with NULL there and then pointed at its target's copy, so it
+-- never collides with the source's value (a row that is its own twin; a
+-- parent whose main room is the copied child); a reference out of the set
+-- is copied as it is
+CREATE TABLE twin (id serial PRIMARY KEY, name text, twin_id int UNIQUE REFERENCES twin,
+                   like_id int REFERENCES twin);
+INSERT INTO twin VALUES (1, 'solo', 1, NULL), (2, 'fan', NULL, 1);
+SELECT setval('twin_id_seq', 40);
+SELECT clone_row('twin', 1), clone_row('twin', 2);
+TABLE twin ORDER BY id;
+CREATE TABLE stage (id serial PRIMARY KEY, name text, main_room_id int UNIQUE);
+CREATE TABLE room (stage_ptr_id int PRIMARY KEY REFERENCES stage (id), seats int);
+ALTER TABLE stage ADD FOREIGN KEY (main_room_id) REFERENCES room (stage_ptr_id)
+    DEFERRABLE INITIALLY DEFERRED;
+BEGIN;
+INSERT INTO stage VALUES (1, 'main', 1), (2, 'side', NULL);
+INSERT INTO room VALUES (1, 500), (2, 50);
+COMMIT;
+SELECT setval('stage_id_seq', 50);
+SELECT clone_row('room', 1), clone_row('room', 2);
+TABLE stage ORDER BY id;
+TABLE room ORDER BY stage_ptr_id;
+
 -- a table whose key references two parents cannot take both new keys
 CREATE TABLE left_side (id serial PRIMARY KEY);
 CREATE TABLE right_side (id serial PRIMARY KEY);

@@ -459,6 +459,30 @@ fk_columns_plain(RowcloneInsertSpec *spec, RowcloneTable *table, RowcloneForeign
 	return true;
 }
 
+/* No column of fk is NOT NULL. */
+static bool
+fk_columns_nullable(RowcloneTable *table, RowcloneForeignKey *fk)
+{
+	for (int k = 0; k < fk->nkeys; k++)
+		if (rowclone_column_by_attnum(table, fk->conkey[k])->not_null)
+			return false;
+	return true;
+}
+
+/* The columns of fk are inserted as NULL when condition holds (or another's). */
+static void
+add_null_if(RowcloneInsertSpec *spec, RowcloneTable *table, RowcloneForeignKey *fk,
+			char *condition)
+{
+	if (spec->null_if == NULL)
+		spec->null_if = palloc0(sizeof(char *) * Max(table->ncolumns, 1));
+	for (int i = 0; i < table->ncolumns; i++)
+		for (int k = 0; k < fk->nkeys; k++)
+			if (table->columns[i].attnum == fk->conkey[k])
+				spec->null_if[i] = spec->null_if[i] == NULL ? condition :
+					psprintf("(%s) OR (%s)", spec->null_if[i], condition);
+}
+
 /*
  * Source-key expressions of chain table ci, in the order of its primary
  * key.  The root's come from the call's key parameters; a parent's are its
@@ -679,8 +703,23 @@ build_steps(PlanBuild *b)
 			if (!rowclone_fk_primary_key_positions(fk, target, NULL) || !fk_columns_plain(&spec, table, fk))
 				continue;
 			key_exprs_for(b, target_ci, texprs, ttypes, tmap);
-			spec.flag_exprs = lappend(spec.flag_exprs,
-									  rowclone_sql_fk_flag(table, fk, target, texprs, ttypes));
+			if (fk_columns_nullable(table, fk))
+			{
+				/*
+				 * Insert NULL where the source references the copied row, so
+				 * that a unique key on the reference (a one-to-one to itself)
+				 * cannot collide with the source's value before the fix-up.
+				 */
+				char	   *refers = rowclone_sql_fk_flag(table, fk, "s", target, texprs, ttypes);
+
+				add_null_if(&spec, table, fk, refers);
+				spec.flag_exprs = lappend(spec.flag_exprs,
+										  rowclone_sql_source_flag(table, spec.key_exprs,
+																   spec.key_expr_types, refers));
+			}
+			else
+				spec.flag_exprs = lappend(spec.flag_exprs,
+										  rowclone_sql_fk_flag(table, fk, "t", target, texprs, ttypes));
 			fixup = palloc0(sizeof(RowcloneFixup));
 			fixup->target_step = n - 1 - target_ci;
 			fixup->flag_column = flag_col++;

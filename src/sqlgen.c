@@ -86,7 +86,11 @@ rowclone_sql_insert(RowcloneInsertSpec *spec)
 		switch (spec->sources[i])
 		{
 			case RC_COL_COPY:
-				appendStringInfoString(&exprs, column_ref("s", col->name));
+				if (spec->null_if != NULL && spec->null_if[i] != NULL)
+					appendStringInfo(&exprs, "CASE WHEN %s THEN NULL ELSE %s END",
+									 spec->null_if[i], column_ref("s", col->name));
+				else
+					appendStringInfoString(&exprs, column_ref("s", col->name));
 				break;
 			case RC_COL_OVERRIDE:
 				appendStringInfo(&exprs, "o.\"%d\"", spec->override_slot[i]);
@@ -149,14 +153,14 @@ rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types)
 }
 
 /*
- * Boolean expression, in the INSERT's RETURNING, saying whether the new row
- * (a copy, so it still holds the source's values) references the source
- * row of the target step through fk.
+ * Boolean expression saying whether the row called alias references the
+ * source row of the target step through fk.  On "t" in the INSERT's
+ * RETURNING: the copy still holds the source's values.
  */
 char *
 rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
-					 RowcloneTable *target, char **target_key_exprs,
-					 Oid *target_key_types)
+					 const char *alias, RowcloneTable *target,
+					 char **target_key_exprs, Oid *target_key_types)
 {
 	StringInfoData buf;
 
@@ -176,9 +180,28 @@ rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
 		generate_operator_clause(&buf,
 								 target_key_exprs[p], target_key_types[p],
 								 fk->pf_eq_oprs[i],
-								 column_ref("t", col->name), col->typid);
+								 column_ref(alias, col->name), col->typid);
 	}
 	return buf.data;
+}
+
+/*
+ * EXISTS (SELECT 1 FROM ONLY t AS s WHERE s.pk = key AND condition): a
+ * flag about the source row, for a RETURNING whose copy no longer holds
+ * the source's values.
+ */
+char *
+rowclone_sql_source_flag(RowcloneTable *table, char **key_exprs, Oid *key_types,
+						 const char *condition)
+{
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "EXISTS (SELECT 1 FROM %s%s AS s WHERE ", rowclone_only(table),
+					 table->sql_name);
+	rowclone_sql_key_match(&sql, table, "s", key_exprs, key_types);
+	appendStringInfo(&sql, " AND %s)", condition);
+	return sql.data;
 }
 
 /*

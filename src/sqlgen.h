@@ -29,7 +29,10 @@ typedef struct RowcloneInsertSpec
 	char	   *key_exprs[INDEX_MAX_KEYS];	/* source key, per PK column */
 	Oid			key_expr_types[INDEX_MAX_KEYS];
 	char	   *result_expr;	/* root only, else NULL */
-	List	   *flag_exprs;		/* char *, each a boolean expression on t */
+	List	   *flag_exprs;		/* char *, each a boolean expression for RETURNING */
+	char	  **null_if;		/* indexed like table->columns: a condition on s
+								 * under which a copied column is inserted as
+								 * NULL (set later by a fix-up), or NULL */
 } RowcloneInsertSpec;
 
 extern const char *rowclone_only(RowcloneTable *table);
@@ -38,8 +41,10 @@ extern void rowclone_sql_key_match(StringInfo buf, RowcloneTable *table, const c
 extern char *rowclone_sql_insert(RowcloneInsertSpec *spec);
 extern char *rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types);
 extern char *rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
-								  RowcloneTable *target, char **target_key_exprs,
-								  Oid *target_key_types);
+								  const char *alias, RowcloneTable *target,
+								  char **target_key_exprs, Oid *target_key_types);
+extern char *rowclone_sql_source_flag(RowcloneTable *table, char **key_exprs,
+									  Oid *key_types, const char *condition);
 extern char *rowclone_sql_fixup(RowcloneTable *table, RowcloneForeignKey *fk,
 								RowcloneTable *target);
 
