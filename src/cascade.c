@@ -369,6 +369,54 @@ check_insert_privileges(CascadeState *st)
 	}
 }
 
+/*
+ * A row whose key is made fresh only by references to copied rows, none
+ * of which is copied: its copy would keep its key.  Nothing is written yet.
+ */
+static void
+report_stale_key(CascadeState *st, int i, int row)
+{
+	RowcloneNode *node = &st->g->nodes[i];
+	RowcloneRowSet *rs = st->rows[i];
+	StringInfoData names;
+	StringInfoData values;
+	StringInfoData refs;
+	int			nrefs = 0;
+	int			last = -1;
+
+	initStringInfo(&names);
+	initStringInfo(&values);
+	initStringInfo(&refs);
+	for (int j = 0; j < node->npk; j++)
+	{
+		Oid			out;
+		bool		varlena;
+
+		getTypeOutputInfo(node->pk_types[j], &out, &varlena);
+		appendStringInfo(&names, "%s%s", j > 0 ? ", " : "", quote_identifier(node->pk_names[j]));
+		appendStringInfo(&values, "%s%s", j > 0 ? ", " : "",
+						 OidOutputFunctionCall(out, rs->values[j][row]));
+		if (node->key_source[j] == RC_KEY_MAP)
+		{
+			appendStringInfo(&refs, "%s\"%s\"", nrefs > 0 ? ", " : "", node->pk_names[j]);
+			nrefs++;
+			last = j;
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cannot give the copy of row (%s)=(%s) of table \"%s\" a fresh primary key",
+					names.data, values.data, node->display_name),
+			 nrefs == 1 ?
+			 errdetail("Key column %s references a row of table \"%s\" that is not copied, and no other key column of \"%s\" takes a fresh value.",
+					   refs.data,
+					   st->g->nodes[node->remaps[node->key_remap[last]].target].display_name,
+					   node->display_name) :
+			 errdetail("Key columns %s reference rows that are not copied, and no other key column of \"%s\" takes a fresh value.",
+					   refs.data, node->display_name),
+			 errhint("Copy the referenced rows in the same clone, skip the table, or give a key column a default.")));
+}
+
 /* Phase 2: the copies' keys, in insert order (referenced tables first). */
 static void
 make_keys(CascadeState *st)
@@ -394,6 +442,7 @@ make_keys(CascadeState *st)
 		{
 			int			row = slot % Max(rs->nrows, 1);
 			int			copy = slot / Max(rs->nrows, 1);
+			bool		fresh = false;
 
 			if ((slot & 1023) == 0)
 			{
@@ -441,15 +490,20 @@ make_keys(CascadeState *st)
 								rowclone_rowset_find(target, probe) : -1;
 							/* copy c of a row references copy c of its target */
 							if (trow >= 0)
+							{
 								for (int k = 0; k < remap->nkeys; k++)
 									if (remap->conkey[k] == node->pk_attnums[j])
 										v = target->new_key[remap->target_pos[k]][copy * target->nrows + trow];
+								fresh = true;
+							}
 							break;
 						}
 				}
 				rs->new_key[j][slot] = v;
 				rs->new_key_null[j][slot] = isnull;
 			}
+			if (node->fresh_by_reference && !fresh)
+				report_stale_key(st, i, row);
 		}
 	}
 	FreeExecutorState(estate);

@@ -400,6 +400,10 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		if (node->key_source[j] != RC_KEY_COPY)
 			fresh = true;
 	}
+	node->fresh_by_reference = fresh;
+	for (int j = 0; j < table->npk; j++)
+		if (node->key_source[j] != RC_KEY_COPY && node->key_source[j] != RC_KEY_MAP)
+			node->fresh_by_reference = false;
 
 	if (table->npk == 0)
 		return;
@@ -502,6 +506,21 @@ numbered_refs(const char *prefix, int n)
 }
 
 /*
+ * Does a row reached along edge have a key column that references the
+ * copied row it was reached from?  Then its key is fresh.
+ */
+static bool
+edge_remaps_key(RowcloneNode *node, RowcloneEdge *edge)
+{
+	for (int j = 0; j < node->npk; j++)
+		if (node->key_source[j] == RC_KEY_MAP &&
+			node->remaps[node->key_remap[j]].target == edge->parent &&
+			strcmp(node->remaps[node->key_remap[j]].conname, edge->conname) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Which tables need not have their rows fetched one by one: those without
  * a primary key, and, unless the caller lists every copy, leaves whose
  * copies' keys nothing needs (no children, no references to them, no is-a
@@ -518,8 +537,15 @@ mark_untracked(GraphBuild *b)
 		ListCell   *lc;
 
 		foreach(lc, b->edges)
-			if (((RowcloneEdge *) lfirst(lc))->parent == i)
+		{
+			RowcloneEdge *edge = (RowcloneEdge *) lfirst(lc);
+
+			if (edge->parent == i)
 				leaf = false;
+			/* keys made fresh only by references are checked row by row */
+			if (edge->child == i && node->fresh_by_reference && !edge_remaps_key(node, edge))
+				leaf = false;
+		}
 		for (int n = 0; n < b->nnodes; n++)
 		{
 			if (b->nodes[n].isa_parent == i)

@@ -88,6 +88,9 @@ typedef struct RowcloneNode
 	int			key_slot[INDEX_MAX_KEYS];	/* RC_KEY_OVERRIDE: override slot */
 	int			key_remap[INDEX_MAX_KEYS];	/* RC_KEY_MAP: remap index */
 	Expr	   *key_default[INDEX_MAX_KEYS];	/* RC_KEY_DEFAULT */
+	bool		fresh_by_reference;	/* every fresh key column is RC_KEY_MAP:
+									 * a row whose referenced rows are not
+									 * copied would keep its key */
 	int			nfetch;			/* the first npk are the primary key */
 	Oid			fetch_types[RC_MAX_FETCH];
 	int			nremaps;

@@ -1315,6 +1315,13 @@ class Gen:
                         vals = tuple(vals)
                         if None in vals:
                             continue
+                        if u == tuple(t.pk) and not any(isinstance(v, tuple) for v in vals):
+                            # no key column fresh for this row: 55000 before any write
+                            codes.add('55000')
+                            self.conflict_detail = (tn, u, vals)
+                            self.conflict_reason = ('key not fresh for some rows: its remapped part '
+                                                    'references a row outside the set')
+                            continue
                         if seen[vals] > 0:
                             codes.add('23505')
                             self.conflict_detail = (tn, u, vals)
