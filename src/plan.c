@@ -700,7 +700,7 @@ build_steps(PlanBuild *b)
 			if (fk == b->links[ci] || target_ci < 0 || fk->for_referenced_partition)
 				continue;
 			target = b->tables[target_ci];
-			if (!rowclone_fk_primary_key_positions(fk, target, NULL) || !fk_columns_plain(&spec, table, fk))
+			if (!fk_columns_plain(&spec, table, fk))
 				continue;
 			key_exprs_for(b, target_ci, texprs, ttypes, tmap);
 			if (fk_columns_nullable(table, fk))

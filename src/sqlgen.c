@@ -155,7 +155,9 @@ rowclone_sql_exists(RowcloneTable *table, char **key_exprs, Oid *key_types)
 /*
  * Boolean expression saying whether the row called alias references the
  * source row of the target step through fk.  On "t" in the INSERT's
- * RETURNING: the copy still holds the source's values.
+ * RETURNING: the copy still holds the source's values.  A key to the
+ * target's primary key compares with the target's key expressions; a key
+ * to another unique key reads that key from the target's source row.
  */
 char *
 rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
@@ -163,25 +165,40 @@ rowclone_sql_fk_flag(RowcloneTable *table, RowcloneForeignKey *fk,
 					 char **target_key_exprs, Oid *target_key_types)
 {
 	StringInfoData buf;
+	int			pos[INDEX_MAX_KEYS];
+	bool		to_pk = rowclone_fk_primary_key_positions(fk, target, pos);
 
 	initStringInfo(&buf);
+	if (!to_pk)
+	{
+		appendStringInfo(&buf, "EXISTS (SELECT 1 FROM %s%s AS ts WHERE ",
+						 rowclone_only(target), target->sql_name);
+		rowclone_sql_key_match(&buf, target, "ts", target_key_exprs, target_key_types);
+		appendStringInfoString(&buf, " AND ");
+	}
 	for (int i = 0; i < fk->nkeys; i++)
 	{
 		RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[i]);
-		int			p = -1;
 
-		for (int j = 0; j < target->npk; j++)
-			if (target->pk_attnums[j] == fk->confkey[i])
-				p = j;
-		Assert(p >= 0);
 		if (i > 0)
 			appendStringInfoString(&buf, " AND ");
 		/* conpfeqop compares referenced (left) with referencing (right). */
-		generate_operator_clause(&buf,
-								 target_key_exprs[p], target_key_types[p],
-								 fk->pf_eq_oprs[i],
-								 column_ref(alias, col->name), col->typid);
+		if (to_pk)
+			generate_operator_clause(&buf,
+									 target_key_exprs[pos[i]], target_key_types[pos[i]],
+									 fk->pf_eq_oprs[i],
+									 column_ref(alias, col->name), col->typid);
+		else
+		{
+			RowcloneColumn *ref = rowclone_column_by_attnum(target, fk->confkey[i]);
+
+			generate_operator_clause(&buf, column_ref("ts", ref->name), ref->typid,
+									 fk->pf_eq_oprs[i],
+									 column_ref(alias, col->name), col->typid);
+		}
 	}
+	if (!to_pk)
+		appendStringInfoChar(&buf, ')');
 	return buf.data;
 }
 
@@ -205,8 +222,10 @@ rowclone_sql_source_flag(RowcloneTable *table, char **key_exprs, Oid *key_types,
 }
 
 /*
- * UPDATE ONLY t SET fk columns = $target new key WHERE t.pk = $own new key.
- * Parameters: the target's new key ($1..), then the row's own ($n+1..).
+ * UPDATE ONLY t SET fk columns = $target new key WHERE t.pk = $own new key;
+ * for a key to another unique key of the target, SET fk columns = that
+ * key's values in the target's copy.  Parameters: the target's new key
+ * ($1..), then the row's own ($n+1..).
  */
 char *
 rowclone_sql_fixup(RowcloneTable *table, RowcloneForeignKey *fk,
@@ -215,20 +234,33 @@ rowclone_sql_fixup(RowcloneTable *table, RowcloneForeignKey *fk,
 	StringInfoData sql;
 	char	   *own[INDEX_MAX_KEYS];
 	Oid			own_types[INDEX_MAX_KEYS];
+	char	   *target_new[INDEX_MAX_KEYS];
+	Oid			target_types[INDEX_MAX_KEYS];
+	int			pos[INDEX_MAX_KEYS];
+	bool		to_pk = rowclone_fk_primary_key_positions(fk, target, pos);
 
+	for (int j = 0; j < target->npk; j++)
+	{
+		target_new[j] = psprintf("$%d", j + 1);
+		target_types[j] = rowclone_column_by_attnum(target, target->pk_attnums[j])->typid;
+	}
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
 	for (int i = 0; i < fk->nkeys; i++)
 	{
 		RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[i]);
-		int			p = -1;
 
-		for (int j = 0; j < target->npk; j++)
-			if (target->pk_attnums[j] == fk->confkey[i])
-				p = j;
-		Assert(p >= 0);
-		appendStringInfo(&sql, "%s%s = $%d", i > 0 ? ", " : "",
-						 quote_identifier(col->name), p + 1);
+		appendStringInfo(&sql, "%s%s = ", i > 0 ? ", " : "", quote_identifier(col->name));
+		if (to_pk)
+			appendStringInfo(&sql, "$%d", pos[i] + 1);
+		else
+		{
+			appendStringInfo(&sql, "(SELECT %s FROM %s%s AS tc WHERE ",
+							 column_ref("tc", rowclone_column_by_attnum(target, fk->confkey[i])->name),
+							 rowclone_only(target), target->sql_name);
+			rowclone_sql_key_match(&sql, target, "tc", target_new, target_types);
+			appendStringInfoChar(&sql, ')');
+		}
 	}
 	for (int j = 0; j < table->npk; j++)
 	{
