@@ -100,6 +100,10 @@ def sql_ref(name, rng=None, allow_fold=True):
 # ---------------------------------------------------------------------------
 # schema model
 
+# calls made through PL/pgSQL dynamic SQL (SPI inside SPI)
+EXEC_FUNCTION = """CREATE OR REPLACE FUNCTION public.rc_stress_exec(q text) RETURNS SETOF record
+    LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q; END $$"""
+
 class Col:
     def __init__(self, name, typ, kind='payload', default_sql=None, nullable=True,
                  identity=None, generated=None):
@@ -651,8 +655,7 @@ class Gen:
         self.cur.execute("SET statement_timeout = '120s'")
         self.cur.execute("SET client_min_messages = warning")
         # calls made through PL/pgSQL dynamic SQL (SPI inside SPI)
-        self.cur.execute("""CREATE OR REPLACE FUNCTION public.rc_stress_exec(q text) RETURNS SETOF record
-            LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q; END $$""")
+        self.cur.execute(EXEC_FUNCTION)
         self.conn.commit()
 
     def exec(self, sql):
@@ -1638,7 +1641,7 @@ class Gen:
             with open(path, 'w') as fh:
                 fh.write('-- rowclone stress finding: %s\n-- %s\n-- seed %s, call %d\n'
                          % (f['kind'], f['detail'].replace('\n', '\n-- '), f['seed'], f['call']))
-                fh.write('CREATE EXTENSION IF NOT EXISTS rowclone;\n')
+                fh.write('CREATE EXTENSION IF NOT EXISTS rowclone;\n%s;\n' % EXEC_FUNCTION)
                 fh.write(d)
                 fh.write('\nSET search_path = %s;\nBEGIN;\n' % self.search_path)
                 for s in f['batch']:
