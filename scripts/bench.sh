@@ -16,7 +16,7 @@
 #
 # About 12-15 minutes on 2 cores with the defaults. Settings (environment):
 #   BENCH_PARTS='cascade single rows memory'
-#   SINGLE_SECONDS=10 SINGLE_ROUNDS=5   see test/bench/single/run.sh
+#   SINGLE_SECONDS=10 SINGLE_ROUNDS=5 SINGLE_MIXED_SECONDS=40  see test/bench/single/run.sh
 #   ROWS_SIZES='1k 100k 1M' ROWS_RUNS=5 see test/bench/rows/run.sh
 #   MEMORY_SIZES='10k 100k 1M'          see test/bench/memory.sh
 # cascade part:
@@ -52,7 +52,7 @@ reproduce="BENCH_PARTS='$PARTS' BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BE
 reproduce+=" BENCH_METHODS='${BENCH_METHODS:-clone_row handwritten handwritten_temp rowbyrow}'"
 for v in BENCH_ROWBYROW_MAX_ROWS BENCH_SLOW_SECONDS BENCH_TIMEOUT_SECONDS \
 	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS \
-	SINGLE_SECONDS SINGLE_ROUNDS ROWS_SIZES ROWS_RUNS MEMORY_SIZES; do
+	SINGLE_SECONDS SINGLE_ROUNDS SINGLE_MIXED_SECONDS ROWS_SIZES ROWS_RUNS MEMORY_SIZES; do
 	if [ -n "${!v:-}" ]; then
 		reproduce+=" $v='${!v}'"
 	fi
