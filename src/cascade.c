@@ -57,19 +57,28 @@ typedef struct CascadeState
 	int			current;		/* node being written, for the error context */
 } CascadeState;
 
+/* The one source key, "(pk, ...)=(value, ...)" as keys.c prints it. */
+static char *
+describe_source_key(CascadeState *st)
+{
+	RowcloneNode *root = &st->g->nodes[0];
+	RowcloneStep step;
+
+	/* the root's key names; a one-column key passed as a scalar is value 0 */
+	memset(&step, 0, sizeof(step));
+	step.npk = root->npk;
+	step.pk_names = root->pk_names;
+	for (int j = 0; j < root->npk; j++)
+		step.key_map[j] = st->plan->key_as_jsonb ? j : 0;
+	return rowclone_key_describe(&step, st->key);
+}
+
 static void
 cascade_error_callback(void *arg)
 {
 	CascadeState *st = (CascadeState *) arg;
 	RowcloneNode *root = &st->g->nodes[0];
-	RowcloneStep fake;
 
-	/* describe the source key with the root's names, as keys.c prints it */
-	memset(&fake, 0, sizeof(fake));
-	fake.npk = root->npk;
-	fake.pk_names = root->pk_names;
-	for (int j = 0; j < root->npk; j++)
-		fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
 	if (st->key == NULL)
 	{
 		int			nsource = st->rows[0] ? st->rows[0]->nrows : 0;
@@ -89,15 +98,15 @@ cascade_error_callback(void *arg)
 	else if (st->current >= 0 && st->g->nodes[st->current].untracked)
 		errcontext("while copying rows of table \"%s\" in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
-				   rowclone_key_describe(&fake, st->key), root->display_name);
+				   describe_source_key(st), root->display_name);
 	else if (st->current >= 0)
 		errcontext("while copying rows of table \"%s\" (%d in all) in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
 				   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
-				   rowclone_key_describe(&fake, st->key), root->display_name);
+				   describe_source_key(st), root->display_name);
 	else
 		errcontext("while cloning row %s of table \"%s\"",
-				   rowclone_key_describe(&fake, st->key), root->display_name);
+				   describe_source_key(st), root->display_name);
 }
 
 static Datum
@@ -249,20 +258,11 @@ closure(CascadeState *st, Datum *root_key_arrays)
 	if (st->rows[0]->nrows == 0 && st->sources->missing_ok)
 		return;
 	if (st->rows[0]->nrows == 0)
-	{
-		RowcloneStep fake;
-
-		memset(&fake, 0, sizeof(fake));
-		fake.npk = g->nodes[0].npk;
-		fake.pk_names = g->nodes[0].pk_names;
-		for (int j = 0; j < fake.npk; j++)
-			fake.key_map[j] = st->plan->key_as_jsonb ? j : 0;
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("row %s of table \"%s\" not found",
-						rowclone_key_describe(&fake, st->key), g->nodes[0].display_name),
+						describe_source_key(st), g->nodes[0].display_name),
 				 errdetail("The row does not exist, or the current user cannot see it.")));
-	}
 
 	for (int depth = 0;; depth++)
 	{
@@ -829,45 +829,46 @@ rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, 
 }
 
 /*
- * SELECT jsonb_build_object('pk', old...), jsonb_build_object('pk', new...)
- * FROM unnest(old key arrays, new key arrays) WITH ORDINALITY, in order.
+ * SELECT [CAST(]jsonb_build_object('pk', m.X0, ...)[ AS type)], ... FROM
+ * ROWS FROM (unnest($1), ...) WITH ORDINALITY AS m(X0, ..., ord) ORDER BY
+ * m.ord: a jsonb key object per element of each group of key arrays (X is
+ * the group's letter in groups: "on" is old and new keys), in order.
+ * Sets argtypes to the key array types, group after group.
  */
-static SPIPlanPtr
-prepare_key_json(RowcloneNode *node)
+static char *
+key_json_sql(RowcloneNode *node, const char *groups, Oid cast_to, Oid *argtypes)
 {
 	StringInfoData sql;
-	Oid			argtypes[2 * INDEX_MAX_KEYS];
-	SPIPlanPtr	plan;
+	int			ngroups = strlen(groups);
 
 	initStringInfo(&sql);
-	for (int g2 = 0; g2 < 2; g2++)
+	appendStringInfoString(&sql, "SELECT ");
+	for (int g = 0; g < ngroups; g++)
 	{
-		appendStringInfoString(&sql, g2 == 0 ? "SELECT pg_catalog.jsonb_build_object(" :
-							   ", pg_catalog.jsonb_build_object(");
+		appendStringInfo(&sql, "%s%spg_catalog.jsonb_build_object(", g > 0 ? ", " : "",
+						 OidIsValid(cast_to) ? "CAST(" : "");
 		for (int j = 0; j < node->npk; j++)
 			appendStringInfo(&sql, "%s%s, m.%c%d", j > 0 ? ", " : "",
-							 quote_literal_cstr(node->pk_names[j]), g2 == 0 ? 'o' : 'n', j);
+							 quote_literal_cstr(node->pk_names[j]), groups[g], j);
 		appendStringInfoChar(&sql, ')');
+		if (OidIsValid(cast_to))
+			appendStringInfo(&sql, " AS %s)", rowclone_qualified_type_name(cast_to));
 	}
 	appendStringInfoString(&sql, " FROM ROWS FROM (");
-	for (int g2 = 0; g2 < 2; g2++)
+	for (int g = 0; g < ngroups; g++)
 		for (int j = 0; j < node->npk; j++)
 		{
-			int			p = g2 * node->npk + j;
+			int			p = g * node->npk + j;
 
 			appendStringInfo(&sql, "%spg_catalog.unnest($%d)", p > 0 ? ", " : "", p + 1);
 			argtypes[p] = get_array_type(node->pk_types[j]);
 		}
 	appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
-	for (int g2 = 0; g2 < 2; g2++)
+	for (int g = 0; g < ngroups; g++)
 		for (int j = 0; j < node->npk; j++)
-			appendStringInfo(&sql, "%s%c%d", g2 + j > 0 ? ", " : "", g2 == 0 ? 'o' : 'n', j);
-	appendStringInfoString(&sql, ", ord) ORDER BY m.ord");
-	plan = SPI_prepare(sql.data, 2 * node->npk, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",
-			 SPI_result_code_string(SPI_result), sql.data);
-	return plan;
+			appendStringInfo(&sql, "%c%d, ", groups[g], j);
+	appendStringInfoString(&sql, "ord) ORDER BY m.ord");
+	return sql.data;
 }
 
 /*
@@ -919,7 +920,12 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 			if (cursor[i] == from)
 				continue;
 			if (json_plans[i] == NULL)
-				json_plans[i] = prepare_key_json(node);
+			{
+				Oid			argtypes[2 * INDEX_MAX_KEYS];
+				char	   *sql = key_json_sql(node, "on", InvalidOid, argtypes);
+
+				json_plans[i] = rowclone_prepare(sql, 2 * node->npk, argtypes, 0);
+			}
 			for (int j = 0; j < node->npk; j++)
 			{
 				args[j] = column_array(rs, j, from, cursor[i]);
@@ -1020,28 +1026,12 @@ rowclone_cascade_emit_pairs(RowclonePlan *plan, RowcloneCascadeResult *result,
 		}
 		else
 		{
-			StringInfoData sql;
 			Oid			argtypes[INDEX_MAX_KEYS];
+			/* an untyped literal key is text: the jsonb object as text */
+			char	   *sql = key_json_sql(root, "n", plan->result_type, argtypes);
 			int			rc;
 
-			initStringInfo(&sql);
-			appendStringInfoString(&sql, "SELECT CAST(pg_catalog.jsonb_build_object(");
-			for (int j = 0; j < root->npk; j++)
-				appendStringInfo(&sql, "%s%s, m.n%d", j > 0 ? ", " : "",
-								 quote_literal_cstr(root->pk_names[j]), j);
-			/* an untyped literal key is text: the jsonb object as text */
-			appendStringInfo(&sql, ") AS %s) FROM ROWS FROM (",
-							 rowclone_qualified_type_name(plan->result_type));
-			for (int j = 0; j < root->npk; j++)
-			{
-				appendStringInfo(&sql, "%spg_catalog.unnest($%d)", j > 0 ? ", " : "", j + 1);
-				argtypes[j] = get_array_type(root->pk_types[j]);
-			}
-			appendStringInfoString(&sql, ") WITH ORDINALITY AS m(");
-			for (int j = 0; j < root->npk; j++)
-				appendStringInfo(&sql, "n%d, ", j);
-			appendStringInfoString(&sql, "ord) ORDER BY m.ord");
-			rc = SPI_execute_with_args(sql.data, root->npk, argtypes, arrays, NULL, true, 0);
+			rc = SPI_execute_with_args(sql, root->npk, argtypes, arrays, NULL, true, 0);
 			if (rc != SPI_OK_SELECT || SPI_processed != (uint64) nout * copies)
 				elog(ERROR, "rowclone: could not describe the copies of \"%s\"", root->display_name);
 			nnew = nout * copies;

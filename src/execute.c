@@ -47,12 +47,10 @@ static bool
 source_row_exists(RowclonePlan *plan, RowcloneStep *step, Datum *values,
 				  char *nulls, Snapshot snapshot)
 {
-	SPIPlanPtr	check = SPI_prepare(step->exists_sql, plan->nkey_params,
-									plan->key_param_types);
+	SPIPlanPtr	check = rowclone_prepare(step->exists_sql, plan->nkey_params,
+										 plan->key_param_types, 0);
 	int			rc;
 
-	if (check == NULL)
-		elog(ERROR, "rowclone: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	rc = SPI_execute_snapshot(check, values, nulls, snapshot, InvalidSnapshot,
 							  true, false, 1);
 	if (rc != SPI_OK_SELECT)

@@ -619,19 +619,11 @@ check_array_types(RowcloneNode *node, int n, Oid *types)
 							node->display_name, format_type_be(types[k]))));
 }
 
+/* Sizes of the key arrays vary per call: plan each execution for them. */
 static SPIPlanPtr
 prepare_custom(const char *sql, int nargs, Oid *argtypes)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	SPIPlanPtr	plan;
-
-	/* Sizes of the key arrays vary per call: plan each execution for them. */
-	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_CUSTOM_PLAN);
-	MemoryContextSwitchTo(cxt);
-	if (plan == NULL)
-		elog(ERROR, "rowclone: SPI_prepare failed (%s) for: %s",
-			 SPI_result_code_string(SPI_result), sql);
-	return plan;
+	return rowclone_prepare(sql, nargs, argtypes, CURSOR_OPT_CUSTOM_PLAN);
 }
 
 static Oid *

@@ -605,14 +605,14 @@ result_expr(PlanBuild *b, RowcloneTable *root)
 }
 
 /*
- * SPI_prepare, keeping the caller's memory context: SPI returns to its own
- * procedure context, which SPI_finish frees.
+ * SPI_prepare_cursor, keeping the caller's memory context: SPI returns to
+ * its own procedure context, which SPI_finish frees.
  */
-static SPIPlanPtr
-prepare(const char *sql, int nargs, Oid *argtypes)
+SPIPlanPtr
+rowclone_prepare(const char *sql, int nargs, Oid *argtypes, int cursor_options)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
 
 	MemoryContextSwitchTo(cxt);
 
@@ -731,8 +731,8 @@ build_steps(PlanBuild *b)
 					ftypes[j] = rowclone_column_by_attnum(target, target->pk_attnums[j])->typid;
 				for (int j = 0; j < table->npk; j++)
 					ftypes[target->npk + j] = step->pk_types[j];
-				fixup->update_plan = prepare(rowclone_sql_fixup(table, fk, target),
-											 target->npk + table->npk, ftypes);
+				fixup->update_plan = rowclone_prepare(rowclone_sql_fixup(table, fk, target),
+													  target->npk + table->npk, ftypes, 0);
 			}
 			fixups = lappend(fixups, fixup);
 		}
@@ -743,7 +743,7 @@ build_steps(PlanBuild *b)
 
 		step->insert_sql = rowclone_sql_insert(&spec);
 		step->exists_sql = rowclone_sql_exists(table, spec.key_exprs, spec.key_expr_types);
-		step->insert_plan = prepare(step->insert_sql, step->nparams, argtypes);
+		step->insert_plan = rowclone_prepare(step->insert_sql, step->nparams, argtypes, 0);
 	}
 }
 

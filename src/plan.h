@@ -130,5 +130,7 @@ extern int	rowclone_resolve_column_ref(RowcloneTable **tables, int ntables,
 										const char *raw, const char *argname,
 										RowcloneColumn **column);
 extern RowclonePlan *rowclone_plan_get(RowcloneRequest *req);
+extern SPIPlanPtr rowclone_prepare(const char *sql, int nargs, Oid *argtypes,
+								   int cursor_options);
 
 #endif							/* ROWCLONE_PLAN_H */
