@@ -87,6 +87,11 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 	rs->cxt = cxt;
 	rs->ncols = ncols;
 	rs->nkey = nkey;
+	rs->types = MemoryContextAlloc(cxt, sizeof(Oid) * Max(ncols, 1));
+	rs->typlen = MemoryContextAlloc(cxt, sizeof(int16) * Max(ncols, 1));
+	rs->typbyval = MemoryContextAlloc(cxt, sizeof(bool) * Max(ncols, 1));
+	rs->scratch_values = MemoryContextAlloc(cxt, sizeof(Datum) * Max(ncols, 1));
+	rs->scratch_nulls = MemoryContextAlloc(cxt, sizeof(bool) * Max(ncols, 1));
 	for (int c = 0; c < ncols; c++)
 	{
 		rs->types[c] = types[c];

@@ -20,9 +20,11 @@ typedef struct RowcloneRowSet
 	MemoryContext cxt;
 	int			ncols;			/* columns fetched per row */
 	int			nkey;			/* the first nkey columns are the primary key */
-	Oid			types[2 * INDEX_MAX_KEYS + 8];
-	int16		typlen[2 * INDEX_MAX_KEYS + 8];
-	bool		typbyval[2 * INDEX_MAX_KEYS + 8];
+	Oid		   *types;			/* ncols of each */
+	int16	   *typlen;
+	bool	   *typbyval;
+	Datum	   *scratch_values;	/* room for one row, for callers */
+	bool	   *scratch_nulls;
 	Oid			collations[INDEX_MAX_KEYS];
 	FmgrInfo	hash_fn[INDEX_MAX_KEYS];
 	FmgrInfo	eq_fn[INDEX_MAX_KEYS];
