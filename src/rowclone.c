@@ -308,6 +308,9 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 			result = rowclone_execute(plan, &key, ov, isnull);
 		}
 		SPI_finish();
+		/* the outermost clone is done: nothing runs a retired plan now */
+		if (active_clones == 1)
+			rowclone_release_retired();
 	}
 	PG_FINALLY();
 	{
