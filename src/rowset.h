@@ -2,7 +2,7 @@
  *
  * rowset.h
  *	  The source rows of one table in a cascade: fetched column values,
- *	  depth, and new key, with a hash index on the primary key.
+ *	  depth, and new key, with an index on the primary key.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +28,7 @@ typedef struct RowcloneRowSet
 	Oid			collations[INDEX_MAX_KEYS];
 	FmgrInfo	hash_fn[INDEX_MAX_KEYS];
 	FmgrInfo	eq_fn[INDEX_MAX_KEYS];
+	FmgrInfo	cmp_fn[INDEX_MAX_KEYS];	/* btree order, for the tree index */
 	int			nrows;
 	int			cap;
 	Datum	  **values;			/* values[col][row] */
@@ -37,7 +38,8 @@ typedef struct RowcloneRowSet
 								 * key generation */
 	bool	  **new_key_null;
 	Datum		probe[INDEX_MAX_KEYS];	/* key being looked up */
-	struct rowidx_hash *index;
+	struct rowidx_hash *index;	/* hashable keys */
+	struct RBTree *tree;		/* keys without hashing, else NULL */
 } RowcloneRowSet;
 
 #define ROWSET_PROBE PG_UINT32_MAX
