@@ -317,6 +317,24 @@ UNION ALL SELECT 't', * FROM nest_t ORDER BY 1, 2;
 SELECT clone_row('nest_t', 2::bigint);
 SELECT * FROM nest_t ORDER BY id;
 
+-- A trigger that clones its own table without a guard: each level adds a
+-- clone.  The error keeps its context short: no generated SQL, and in a
+-- deep nest only the first and last five clones.  (Stopped here at 20
+-- levels by the trigger itself; unguarded, it ends in "stack depth limit
+-- exceeded" with the same shape of context.)
+CREATE TABLE echo (id bigserial PRIMARY KEY, v text);
+CREATE FUNCTION echo_again() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT count(*) FROM echo) >= 20 THEN
+        RAISE EXCEPTION 'echo is % rows deep', (SELECT count(*) FROM echo);
+    END IF;
+    PERFORM clone_row('echo', NEW.id);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER echo AFTER INSERT ON echo FOR EACH ROW EXECUTE FUNCTION echo_again();
+INSERT INTO echo (v) VALUES ('first');
+SELECT count(*) AS echo_rows FROM echo;
+
 -- Clean up.
 DROP SCHEMA rowclone_triggers CASCADE;
 RESET search_path;

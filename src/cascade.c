@@ -325,7 +325,7 @@ read_key_overrides(CascadeState *st)
 	if (!any)
 		return;
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
+	appendStringInfoString(&sql, RC_SQL_MARK "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
 	for (int s = 0; s < g->noverride_slots; s++)
 		appendStringInfo(&sql, "%s\"%d\" %s", s > 0 ? ", " : "", s,
 						 rowclone_qualified_type_name(g->override_types[s]));
@@ -845,7 +845,7 @@ key_json_sql(RowcloneNode *node, const char *groups, Oid cast_to, Oid *argtypes)
 	int			ngroups = strlen(groups);
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
+	appendStringInfoString(&sql, RC_SQL_MARK "SELECT ");
 	for (int g = 0; g < ngroups; g++)
 	{
 		appendStringInfo(&sql, "%s%spg_catalog.jsonb_build_object(", g > 0 ? ", " : "",

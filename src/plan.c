@@ -559,7 +559,11 @@ SPIPlanPtr
 rowclone_prepare(const char *sql, int nargs, Oid *argtypes, int cursor_options)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
+	SPIPlanPtr	plan;
+
+	if (strncmp(sql, RC_SQL_MARK, strlen(RC_SQL_MARK)) != 0)
+		sql = psprintf(RC_SQL_MARK "%s", sql);
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
 
 	MemoryContextSwitchTo(cxt);
 

@@ -133,6 +133,13 @@ extern RowclonePlan *rowclone_plan_build(RowcloneRequest *req);
 /* plancache.c */
 extern void rowclone_plan_init(void);
 extern RowclonePlan *rowclone_plan_get(RowcloneRequest *req);
+/*
+ * Every statement rowclone runs starts with this comment, so that the
+ * "SQL statement" context lines SPI adds for them can be told from the
+ * caller's own statements and left out of errors (rowclone.c).
+ */
+#define RC_SQL_MARK "/* rowclone */ "
+
 extern SPIPlanPtr rowclone_prepare(const char *sql, int nargs, Oid *argtypes,
 								   int cursor_options);
 
