@@ -38,7 +38,7 @@ static MemoryContext plan_cxt = NULL;
 static dlist_head plan_lru = DLIST_STATIC_INIT(plan_lru);
 static int	plan_count = 0;
 
-static int	plan_cache_size = 256;
+static int	plan_cache_size = 64;
 
 static void
 plan_cache_invalidate(Oid relid)
@@ -71,7 +71,7 @@ rowclone_plan_init(void)
 							"Number of clone plans each backend keeps prepared.",
 							"Plans are kept per table, key type and shape of the options; "
 							"the least recently used is dropped first.",
-							&plan_cache_size, 256, 1, 100000,
+							&plan_cache_size, 64, 1, 100000,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("rowclone");
 
