@@ -2,8 +2,8 @@
  *
  * rowset.c
  *	  Column-wise storage of a cascade's source rows for one table, with a
- *	  hash index on the primary key so that a row reached along several
- *	  paths is kept once and its copy's key can be looked up.
+ *	  index on the primary key so that a row reached along several paths
+ *	  is kept once and its copy's key can be looked up.
  *
  * The index hashes with the key types' default hash opclass and equality
  * operator (typcache); a key type without hashing (money, bit, tsvector,
@@ -135,18 +135,20 @@ rowset_index_lookup(RowcloneRowSet *rs)
 static void
 rowset_index_insert(RowcloneRowSet *rs, int row)
 {
-	bool		found;
-
+	/* callers look the key up first: it is never there yet */
 	if (rs->tree != NULL)
 	{
 		RowTreeNode node;
+		bool		is_new;
 
 		node.row = (uint32) row;
-		rbt_insert(rs->tree, &node.rbt, &found);
-		Assert(found);			/* isNew */
+		rbt_insert(rs->tree, &node.rbt, &is_new);
+		Assert(is_new);
 	}
 	else
 	{
+		bool		found;
+
 		rowidx_insert(rs->index, (uint32) row, &found);
 		Assert(!found);
 	}
@@ -160,7 +162,7 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 											  ALLOCSET_DEFAULT_SIZES);
 	RowcloneRowSet *rs = MemoryContextAllocZero(cxt, sizeof(RowcloneRowSet));
 	bool		hashable = true;
-	bool		orderable = true;
+	Oid			unordered = InvalidOid;	/* a key type without btree order */
 
 	rs->cxt = cxt;
 	rs->ncols = ncols;
@@ -192,13 +194,13 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 		if (OidIsValid(tc->cmp_proc_finfo.fn_oid))
 			fmgr_info_cxt(tc->cmp_proc_finfo.fn_oid, &rs->cmp_fn[c], cxt);
 		else
-			orderable = false;
+			unordered = types[c];
 	}
-	if (!hashable && !orderable)
+	if (!hashable && OidIsValid(unordered))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot tell rows of a key of this type apart"),
-				 errdetail("A key column's type has neither a default hash nor a default btree operator class.")));
+				 errmsg("cannot copy rows keyed by type %s", format_type_be(unordered)),
+				 errdetail("The type has neither a default hash nor a default btree operator class, so copied rows cannot be told apart.")));
 	rs->cap = 16;
 	rs->values = MemoryContextAlloc(cxt, sizeof(Datum *) * Max(ncols, 1));
 	rs->nulls = MemoryContextAlloc(cxt, sizeof(bool *) * Max(ncols, 1));
