@@ -12,6 +12,7 @@ OBJS = \
 	src/catalog.o \
 	src/keys.o \
 	src/plan.o \
+	src/plancache.o \
 	src/sqlgen.o \
 	src/execute.o \
 	src/graph.o \

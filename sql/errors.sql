@@ -81,3 +81,11 @@ RESET search_path;
 DROP SCHEMA errs CASCADE;
 DROP SERVER rowclone_dummy_server;
 DROP FOREIGN DATA WRAPPER rowclone_dummy_fdw;
+
+-- System tables are never cloned, not even by a superuser (who may INSERT
+-- into catalogs, and whose copy would corrupt them).
+SELECT clone_row('pg_namespace', 'public'::regnamespace::oid);
+SELECT * FROM clone_rows('pg_catalog.pg_class', ARRAY['pg_class'::regclass::oid]);
+SELECT * FROM clone_plan('pg_type');
+SELECT clone_row('information_schema.sql_features', '{"feature_id": "B011"}'::jsonb);
+SELECT count(*) AS public_schemas FROM pg_namespace WHERE nspname = 'public';

@@ -97,5 +97,24 @@ SELECT clone_row('s', now());
 SELECT (SELECT count(*) FROM s) AS s, (SELECT count(*) FROM order_line) AS order_line,
        (SELECT count(*) FROM doc) AS doc;
 
+-- Key types without a hash operator class (money, varbit): rows are told
+-- apart by the btree order of the primary key instead.
+CREATE TABLE money_parent (id money PRIMARY KEY, name text);
+CREATE TABLE money_child (id bigserial PRIMARY KEY, parent money REFERENCES money_parent, v text);
+INSERT INTO money_parent VALUES ('1.00', 'one'), ('2.00', 'two');
+INSERT INTO money_child (parent, v) VALUES ('1.00', 'x'), ('1.00', 'y'), ('2.00', 'z');
+SELECT clone_row('money_parent', '1.00'::money, overrides => '{"id": "9.50"}');
+SELECT * FROM clone_rows('money_parent', ARRAY['2.00'::money, '2.00'], overrides => '{"id": "7.00"}');
+SELECT relation, old_key, new_key, depth
+FROM clone_graph('money_parent', '1.00'::money, overrides => '{"id": "8.00"}') ORDER BY depth, new_key;
+SELECT * FROM money_parent ORDER BY id;
+SELECT * FROM money_child ORDER BY id;
+CREATE TABLE bits (id varbit PRIMARY KEY, n int);
+INSERT INTO bits VALUES (B'101', 1), (B'1010', 2);
+SELECT * FROM clone_rows('bits', ARRAY[B'101', B'1010'], copies => 1,
+                         overrides => '{"n": 3}', cascade => true) ORDER BY old_key;
+SELECT * FROM clone_rows('bits', ARRAY[B'101'], overrides => '{"id": "111"}');
+SELECT * FROM bits ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA keys CASCADE;

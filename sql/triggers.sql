@@ -285,6 +285,56 @@ SELECT clone_row('skipped', 1);
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT count(*) AS skipped_rows FROM skipped;
 
+-- A nested clone that invalidates the plan its caller is running.  The
+-- outer clone of t (is-a chain t -> p -> gp) fires a trigger on gp's copy
+-- that drops t's is-a link and clones t again: the nested call plans anew
+-- (t alone, its key from its default), the outer one finishes with the plan
+-- it started with.
+CREATE TABLE nest_gp (id bigserial PRIMARY KEY, tag text);
+CREATE TABLE nest_p (id bigint PRIMARY KEY REFERENCES nest_gp, tag text);
+CREATE SEQUENCE nest_t_seq START 500;
+CREATE TABLE nest_t (id bigint PRIMARY KEY DEFAULT nextval('nest_t_seq')
+                     CONSTRAINT nest_t_isa REFERENCES nest_p, tag text);
+INSERT INTO nest_gp VALUES (1, 'outer'), (2, 'inner');
+INSERT INTO nest_p VALUES (1, 'outer'), (2, 'inner');
+INSERT INTO nest_t VALUES (1, 'outer'), (2, 'inner');
+SELECT setval('nest_gp_id_seq', 100);
+CREATE TABLE nest_log (nested_key bigint);
+CREATE FUNCTION nest_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.tag = 'outer' THEN
+        ALTER TABLE nest_t DROP CONSTRAINT nest_t_isa;
+        INSERT INTO nest_log SELECT clone_row('nest_t', 2::bigint);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER nest AFTER INSERT ON nest_gp FOR EACH ROW EXECUTE FUNCTION nest_trigger();
+SELECT clone_row('nest_t', 1::bigint);   -- the outer clone: a chain of three
+SELECT * FROM nest_log;
+SELECT 'gp' AS t, * FROM nest_gp UNION ALL SELECT 'p', * FROM nest_p
+UNION ALL SELECT 't', * FROM nest_t ORDER BY 1, 2;
+-- later calls run the plan the nested call built: t alone, no new gp or p rows
+SELECT clone_row('nest_t', 2::bigint);
+SELECT * FROM nest_t ORDER BY id;
+
+-- A trigger that clones its own table without a guard: each level adds a
+-- clone.  The error keeps its context short: no generated SQL, and in a
+-- deep nest only the first and last five clones.  (Stopped here at 20
+-- levels by the trigger itself; unguarded, it ends in "stack depth limit
+-- exceeded" with the same shape of context.)
+CREATE TABLE echo (id bigserial PRIMARY KEY, v text);
+CREATE FUNCTION echo_again() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT count(*) FROM echo) >= 20 THEN
+        RAISE EXCEPTION 'echo is % rows deep', (SELECT count(*) FROM echo);
+    END IF;
+    PERFORM clone_row('echo', NEW.id);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER echo AFTER INSERT ON echo FOR EACH ROW EXECUTE FUNCTION echo_again();
+INSERT INTO echo (v) VALUES ('first');
+SELECT count(*) AS echo_rows FROM echo;
+
 -- Clean up.
 DROP SCHEMA rowclone_triggers CASCADE;
 RESET search_path;

@@ -229,8 +229,8 @@ add_rows_from_result(CascadeState *st, int node, int depth)
 	SPITupleTable *tt = SPI_tuptable;
 	uint64		n = SPI_processed;
 	int			first_new = rs->nrows;
-	Datum		values[RC_MAX_FETCH];
-	bool		nulls[RC_MAX_FETCH];
+	Datum	   *values = rs->scratch_values;
+	bool	   *nulls = rs->scratch_nulls;
 
 	/* every query that feeds a node returns all of its fetched columns */
 	if (tt->tupdesc->natts != rs->ncols)
@@ -325,7 +325,7 @@ read_key_overrides(CascadeState *st)
 	if (!any)
 		return;
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
+	appendStringInfoString(&sql, RC_SQL_MARK "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
 	for (int s = 0; s < g->noverride_slots; s++)
 		appendStringInfo(&sql, "%s\"%d\" %s", s > 0 ? ", " : "", s,
 						 rowclone_qualified_type_name(g->override_types[s]));
@@ -619,12 +619,13 @@ write_copies(CascadeState *st)
 	{
 		int			i = g->order[o];
 		RowcloneNode *node = &g->nodes[i];
-		Datum		params[FUNC_MAX_ARGS * 4];
+		Datum	   *params;
 		int			n = 0;
 		ListCell   *lc;
 
 		if (!node->untracked && st->rows[i]->nrows == 0)
 			continue;
+		params = palloc(sizeof(Datum) * Max(node->insert_nparams, 1));
 		st->current = i;
 		for (int j = 0; j < node->npk && !node->untracked; j++)
 			params[n++] = st->old_arrays[i][j];
@@ -658,7 +659,9 @@ write_copies(CascadeState *st)
 					 n + 1, node->display_name);
 			n += remap_arrays(st, remap, &params[n]);
 		}
+		Assert(n == node->insert_nparams);
 		run(st, node->insert_plan, params, SPI_OK_INSERT);
+		pfree(params);
 		if (node->untracked)
 			st->keyless_rows[i] += SPI_processed;
 		else if (SPI_processed != (uint64) st->rows[i]->nrows * st->round_copies)
@@ -842,7 +845,7 @@ key_json_sql(RowcloneNode *node, const char *groups, Oid cast_to, Oid *argtypes)
 	int			ngroups = strlen(groups);
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
+	appendStringInfoString(&sql, RC_SQL_MARK "SELECT ");
 	for (int g = 0; g < ngroups; g++)
 	{
 		appendStringInfo(&sql, "%s%spg_catalog.jsonb_build_object(", g > 0 ? ", " : "",

@@ -18,6 +18,7 @@
 #include "access/relation.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
@@ -35,6 +36,13 @@
 
 #include "catalog.h"
 
+/* A hash slot: the entry itself lives in its own context. */
+typedef struct TableCacheSlot
+{
+	Oid			relid;			/* hash key: must be first */
+	RowcloneTable *table;
+} TableCacheSlot;
+
 static HTAB *table_cache = NULL;
 static MemoryContext cache_cxt = NULL;
 static List *retired_contexts = NIL;	/* allocated in cache_cxt */
@@ -47,19 +55,19 @@ rowclone_relcache_callback(Datum arg, Oid relid)
 	{
 		if (OidIsValid(relid))
 		{
-			RowcloneTable *entry = hash_search(table_cache, &relid, HASH_FIND, NULL);
+			TableCacheSlot *slot = hash_search(table_cache, &relid, HASH_FIND, NULL);
 
-			if (entry != NULL)
-				entry->valid = false;
+			if (slot != NULL)
+				slot->table->valid = false;
 		}
 		else
 		{
 			HASH_SEQ_STATUS status;
-			RowcloneTable *entry;
+			TableCacheSlot *slot;
 
 			hash_seq_init(&status, table_cache);
-			while ((entry = hash_seq_search(&status)) != NULL)
-				entry->valid = false;
+			while ((slot = hash_seq_search(&status)) != NULL)
+				slot->table->valid = false;
 		}
 	}
 	if (invalidate_hook != NULL)
@@ -79,7 +87,7 @@ rowclone_catalog_init(void)
 									  ALLOCSET_DEFAULT_SIZES);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(RowcloneTable);
+	ctl.entrysize = sizeof(TableCacheSlot);
 	ctl.hcxt = cache_cxt;
 	table_cache = hash_create("rowclone tables", 64, &ctl,
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -264,7 +272,8 @@ build_table_entry(RowcloneTable *table, Relation rel)
 	int			n = 0;
 
 	table->relkind = rel->rd_rel->relkind;
-	table->nspname = get_namespace_name(RelationGetNamespace(rel));
+	table->nspoid = RelationGetNamespace(rel);
+	table->nspname = get_namespace_name(table->nspoid);
 	table->relname = pstrdup(RelationGetRelationName(rel));
 	table->sql_name = quote_qualified_identifier(table->nspname, table->relname);
 
@@ -306,8 +315,8 @@ build_table_entry(RowcloneTable *table, Relation rel)
 RowcloneTable *
 rowclone_table_get(Oid relid)
 {
-	RowcloneTable *entry;
-	RowcloneTable built;
+	TableCacheSlot *slot;
+	RowcloneTable *table;
 	MemoryContext cxt;
 	MemoryContext old;
 	Relation	rel;
@@ -315,39 +324,58 @@ rowclone_table_get(Oid relid)
 
 	LockRelationOid(relid, AccessShareLock);
 
-	entry = hash_search(table_cache, &relid, HASH_FIND, NULL);
-	if (entry != NULL && entry->valid)
-		return entry;
+	slot = hash_search(table_cache, &relid, HASH_FIND, NULL);
+	if (slot != NULL && slot->table->valid)
+		return slot->table;
 
 	/* Build under the caller's context first: an error leaks nothing. */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone table",
 								ALLOCSET_SMALL_SIZES);
-	memset(&built, 0, sizeof(built));
-	built.relid = relid;
-	built.cxt = cxt;
 	old = MemoryContextSwitchTo(cxt);
+	table = palloc0(sizeof(RowcloneTable));
+	table->relid = relid;
+	table->cxt = cxt;
 	rel = relation_open(relid, NoLock);
-	build_table_entry(&built, rel);
+	build_table_entry(table, rel);
 	relation_close(rel, NoLock);
 	MemoryContextSwitchTo(old);
-	MemoryContextSetIdentifier(cxt, built.relname);
+	MemoryContextSetIdentifier(cxt, table->relname);
 	MemoryContextSetParent(cxt, cache_cxt);
 
-	entry = hash_search(table_cache, &relid, HASH_ENTER, &found);
+	/* a caller may still hold the stale entry: it stays until no clone runs */
+	slot = hash_search(table_cache, &relid, HASH_ENTER, &found);
 	if (found)
-		rowclone_retire_context(entry->cxt);
-	*entry = built;
-	entry->valid = true;
-	return entry;
+		rowclone_retire_context(slot->table->cxt);
+	slot->table = table;
+	table->valid = true;
+	return table;
+}
+
+/*
+ * Error if the table belongs to PostgreSQL itself: superusers may INSERT
+ * into catalogs, and a copied catalog row corrupts them.
+ */
+void
+rowclone_check_user_table(RowcloneTable *table)
+{
+	if (IsCatalogNamespace(table->nspoid) || IsToastNamespace(table->nspoid) ||
+		table->nspoid == get_namespace_oid("information_schema", true))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot clone rows of system table \"%s.%s\"",
+						table->nspname, table->relname),
+				 errdetail("Tables in schema \"%s\" belong to PostgreSQL; rowclone copies rows of user tables only.",
+						   table->nspname)));
 }
 
 /*
  * Error unless rows of this table can be cloned at all: a plain or
- * partitioned table with a primary key.
+ * partitioned user table with a primary key.
  */
 void
 rowclone_check_cloneable(RowcloneTable *table)
 {
+	rowclone_check_user_table(table);
 	if (table->relkind != RELKIND_RELATION &&
 		table->relkind != RELKIND_PARTITIONED_TABLE)
 	{

@@ -51,10 +51,11 @@ typedef struct RowcloneForeignKey
  */
 typedef struct RowcloneTable
 {
-	Oid			relid;			/* hash key: must be first */
+	Oid			relid;
 	bool		valid;
 	MemoryContext cxt;
 	char		relkind;
+	Oid			nspoid;
 	char	   *nspname;
 	char	   *relname;
 	char	   *sql_name;		/* "schema"."table", for generated SQL */
@@ -76,6 +77,7 @@ typedef struct RowcloneTable
 extern void rowclone_catalog_init(void);
 extern RowcloneTable *rowclone_table_get(Oid relid);
 extern void rowclone_check_cloneable(RowcloneTable *table);
+extern void rowclone_check_user_table(RowcloneTable *table);
 extern RowcloneColumn *rowclone_column_by_name(RowcloneTable *table,
 											   const char *name);
 extern RowcloneColumn *rowclone_column_by_attnum(RowcloneTable *table,

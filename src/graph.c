@@ -31,8 +31,6 @@
 #include "plan.h"
 #include "sqlgen.h"
 
-#define MAX_NODES 256
-
 typedef struct FetchCol
 {
 	AttrNumber	attnum;
@@ -44,9 +42,11 @@ typedef struct GraphBuild
 	RowcloneRequest *req;
 	RowcloneGraph *g;
 	int			nnodes;
-	RowcloneTable *tables[MAX_NODES];
+	int			maxnodes;		/* allocated length of the three below */
+	RowcloneTable **tables;
 	RowcloneNode *nodes;
-	FetchCol  (*fetch)[RC_MAX_FETCH];
+	FetchCol  **fetch;			/* per node: its fetched columns */
+	int		   *maxfetch;		/* per node: allocated length of fetch */
 	List	   *edges;			/* RowcloneEdge * */
 	List	   *edge_fks;		/* RowcloneForeignKey *, parallel to edges */
 	RowcloneForeignKey **edge_fk_array;	/* the same, by edge index */
@@ -68,17 +68,28 @@ static int
 add_node(GraphBuild *b, RowcloneTable *table, int depth, char *reached_by)
 {
 	int			i = b->nnodes;
-	RowcloneNode *node = &b->nodes[i];
+	RowcloneNode *node;
 
-	if (i >= MAX_NODES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("clone of \"%s\" reaches more than %d tables",
-						rowclone_display_name(b->tables[0]), MAX_NODES),
-				 errhint("Use skip or max_depth to limit the cascade.")));
+	if (i >= b->maxnodes)
+	{
+		int			n = Max(16, b->maxnodes * 2);
+
+		b->tables = b->tables ? repalloc(b->tables, sizeof(RowcloneTable *) * n) :
+			palloc(sizeof(RowcloneTable *) * n);
+		b->nodes = b->nodes ? repalloc(b->nodes, sizeof(RowcloneNode) * n) :
+			palloc(sizeof(RowcloneNode) * n);
+		b->fetch = b->fetch ? repalloc(b->fetch, sizeof(FetchCol *) * n) :
+			palloc(sizeof(FetchCol *) * n);
+		b->maxfetch = b->maxfetch ? repalloc(b->maxfetch, sizeof(int) * n) :
+			palloc(sizeof(int) * n);
+		b->maxnodes = n;
+	}
+	node = &b->nodes[i];
 	/* tables reached through foreign keys are tables; only the source needs a key */
 	if (i == 0)
 		rowclone_check_cloneable(table);
+	else
+		rowclone_check_user_table(table);
 	b->tables[i] = table;
 	b->nnodes++;
 	memset(node, 0, sizeof(*node));
@@ -88,6 +99,9 @@ add_node(GraphBuild *b, RowcloneTable *table, int depth, char *reached_by)
 	node->reached_by = reached_by;
 	node->isa_parent = -1;
 	node->npk = table->npk;
+	b->maxfetch[i] = table->npk + 8;
+	b->fetch[i] = palloc(sizeof(FetchCol) * b->maxfetch[i]);
+	node->fetch_types = palloc(sizeof(Oid) * b->maxfetch[i]);
 	for (int j = 0; j < table->npk; j++)
 	{
 		RowcloneColumn *col = rowclone_column_by_attnum(table, table->pk_attnums[j]);
@@ -116,8 +130,12 @@ fetch_col(GraphBuild *b, int i, AttrNumber attnum, Oid cast_to)
 	for (int c = 0; c < node->nfetch; c++)
 		if (b->fetch[i][c].attnum == attnum && b->fetch[i][c].cast_to == cast_to)
 			return c;
-	if (node->nfetch >= RC_MAX_FETCH)
-		elog(ERROR, "rowclone: too many fetched columns for \"%s\"", node->display_name);
+	if (node->nfetch >= b->maxfetch[i])
+	{
+		b->maxfetch[i] *= 2;
+		b->fetch[i] = repalloc(b->fetch[i], sizeof(FetchCol) * b->maxfetch[i]);
+		node->fetch_types = repalloc(node->fetch_types, sizeof(Oid) * b->maxfetch[i]);
+	}
 	b->fetch[i][node->nfetch].attnum = attnum;
 	b->fetch[i][node->nfetch].cast_to = cast_to;
 	node->fetch_types[node->nfetch] = OidIsValid(cast_to) ? cast_to : col->typid;
@@ -146,9 +164,20 @@ deltype_text(char confdeltype)
  * depth before its foreign keys are looked at.
  */
 static int
-next_to_visit(GraphBuild *b, bool *visited)
+next_to_visit(GraphBuild *b, bool **visited_p, int *nvisited)
 {
+	bool	   *visited;
 	int			best = -1;
+
+	/* *visited_p covers every node added so far */
+	if (*nvisited < b->maxnodes)
+	{
+		*visited_p = *visited_p ? repalloc(*visited_p, sizeof(bool) * b->maxnodes) :
+			palloc(sizeof(bool) * b->maxnodes);
+		memset(*visited_p + *nvisited, 0, sizeof(bool) * (b->maxnodes - *nvisited));
+		*nvisited = b->maxnodes;
+	}
+	visited = *visited_p;
 
 	for (int i = 0; i < b->nnodes; i++)
 		if (!visited[i] && (best < 0 || b->nodes[i].depth < b->nodes[best].depth))
@@ -167,11 +196,12 @@ static void
 discover(GraphBuild *b, RowcloneTable *root)
 {
 	RowcloneRequest *req = b->req;
-	bool		visited[MAX_NODES] = {0};
+	bool	   *visited = NULL;
+	int			nvisited = 0;
 	int			i;
 
 	add_node(b, root, 0, "source table");
-	while ((i = next_to_visit(b, visited)) >= 0)
+	while ((i = next_to_visit(b, &visited, &nvisited)) >= 0)
 	{
 		RowcloneTable *table = b->tables[i];
 		RowcloneTable *parent;
@@ -884,7 +914,8 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	StringInfoData exprs;
 	StringInfoData joins;
 	StringInfoData sql;
-	Oid			argtypes[FUNC_MAX_ARGS * 4];
+	Oid		   *argtypes;
+	int			maxargs = 2 * node->npk + 1;
 	int			nargs = 0;
 	bool		overriding = false;
 	const char *mprefix[] = {"o", "n"};
@@ -898,6 +929,13 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	initStringInfo(&exprs);
 	initStringInfo(&joins);
 	initStringInfo(&incoming);
+	/* room for every parameter: key arrays, overrides, incoming keys, key maps */
+	for (int e = 0; e < b->g->nedges; e++)
+		if (b->g->edges[e].child == i)
+			maxargs += b->g->edges[e].nkeys;
+	for (int r = 0; r < node->nremaps; r++)
+		maxargs += 2 * node->remaps[r].nmap;
+	argtypes = palloc(sizeof(Oid) * maxargs);
 	for (int g = 0; g < 2 && !node->untracked; g++)
 		for (int j = 0; j < node->npk; j++)
 			argtypes[nargs++] = get_array_type(node->pk_types[j]);
@@ -1103,8 +1141,6 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	b.req = req;
 	b.describe_only = !prepare;
 	b.g = palloc0(sizeof(RowcloneGraph));
-	b.nodes = palloc0(sizeof(RowcloneNode) * MAX_NODES);
-	b.fetch = palloc0(sizeof(FetchCol) * RC_MAX_FETCH * MAX_NODES);
 
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);

@@ -17,8 +17,6 @@
 
 #include "catalog.h"
 
-#define RC_MAX_FETCH (3 * INDEX_MAX_KEYS + 8)
-
 /* Where a primary key column of a copy gets its value. */
 typedef enum RowcloneKeySource
 {
@@ -92,7 +90,7 @@ typedef struct RowcloneNode
 									 * a row whose referenced rows are not
 									 * copied would keep its key */
 	int			nfetch;			/* the first npk are the primary key */
-	Oid			fetch_types[RC_MAX_FETCH];
+	Oid		   *fetch_types;	/* nfetch of them */
 	int			nremaps;
 	RowcloneRemap *remaps;
 	SPIPlanPtr	seed_plan;		/* fetched columns of rows, by key arrays */

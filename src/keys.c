@@ -210,7 +210,7 @@ rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values)
 	Datum		result;
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT pg_catalog.jsonb_build_object(");
+	appendStringInfoString(&sql, RC_SQL_MARK "SELECT pg_catalog.jsonb_build_object(");
 	for (int j = 0; j < n; j++)
 		appendStringInfo(&sql, "%s%s, $%d", j > 0 ? ", " : "", quote_literal_cstr(names[j]), j + 1);
 	appendStringInfoChar(&sql, ')');

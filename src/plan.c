@@ -17,13 +17,11 @@
 
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_coerce.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -32,83 +30,21 @@
 #include "plan.h"
 #include "sqlgen.h"
 
-static HTAB *plan_cache = NULL;
-static MemoryContext plan_cxt = NULL;
-
-/* Longest is-a chain followed. */
-#define MAX_CHAIN 64
-
 /* Planning state for one call to build_plan; transient. */
 typedef struct PlanBuild
 {
 	RowcloneRequest *req;
 	RowclonePlan *plan;
 	int			nsteps;
-	RowcloneTable *tables[MAX_CHAIN];	/* chain: root first */
-	RowcloneForeignKey *links[MAX_CHAIN];	/* links[i]: tables[i] -> tables[i+1] */
+	int			maxsteps;		/* allocated length of tables and links */
+	RowcloneTable **tables;		/* chain: root first */
+	RowcloneForeignKey **links; /* links[i]: tables[i] -> tables[i+1] */
 	RowcloneOption  *overrides;		/* indexed by slot */
 	RowcloneOption  *resets;
 	char	   *root_key_exprs[INDEX_MAX_KEYS];
 	Oid			root_key_types[INDEX_MAX_KEYS];
 } PlanBuild;
 
-
-static void
-rowclone_plan_invalidate(Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	RowclonePlan *plan;
-
-	if (plan_cache == NULL)
-		return;
-	hash_seq_init(&status, plan_cache);
-	while ((plan = hash_seq_search(&status)) != NULL)
-	{
-		if (!OidIsValid(relid))
-			plan->valid = false;
-		else
-			for (int i = 0; i < plan->nrelids; i++)
-				if (plan->relids[i] == relid)
-					plan->valid = false;
-	}
-}
-
-void
-rowclone_plan_init(void)
-{
-	HASHCTL		ctl;
-
-	plan_cxt = AllocSetContextCreate(TopMemoryContext, "rowclone plans",
-									 ALLOCSET_DEFAULT_SIZES);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(RowclonePlanKey);
-	ctl.entrysize = sizeof(RowclonePlan);
-	ctl.hcxt = plan_cxt;
-	plan_cache = hash_create("rowclone plans", 64, &ctl,
-							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	rowclone_catalog_set_invalidate_hook(rowclone_plan_invalidate);
-}
-
-/*
- * The SPI plans of one cached plan, freed by a reset callback when the
- * plan's memory context is deleted.  Kept apart from RowclonePlan, whose
- * hash slot is reused by the plan's successor.
- */
-typedef struct KeptPlans
-{
-	MemoryContextCallback cb;
-	int			nplans;
-	SPIPlanPtr *plans;
-} KeptPlans;
-
-static void
-free_kept_plans(void *arg)
-{
-	KeptPlans  *kept = (KeptPlans *) arg;
-
-	for (int i = 0; i < kept->nplans; i++)
-		SPI_freeplan(kept->plans[i]);
-}
 
 static char *
 pk_column_list(RowcloneTable *table)
@@ -170,6 +106,9 @@ chain_index(PlanBuild *b, Oid relid)
 static void
 build_chain(PlanBuild *b, RowcloneTable *root)
 {
+	b->maxsteps = 8;
+	b->tables = palloc(sizeof(RowcloneTable *) * b->maxsteps);
+	b->links = palloc(sizeof(RowcloneForeignKey *) * b->maxsteps);
 	b->nsteps = 1;
 	b->tables[0] = root;
 	for (;;)
@@ -181,7 +120,13 @@ build_chain(PlanBuild *b, RowcloneTable *root)
 		b->links[b->nsteps - 1] = link;
 		if (link == NULL)
 			break;
-		if (chain_index(b, parent->relid) >= 0 || b->nsteps >= MAX_CHAIN)
+		if (b->nsteps == b->maxsteps)
+		{
+			b->maxsteps *= 2;
+			b->tables = repalloc(b->tables, sizeof(RowcloneTable *) * b->maxsteps);
+			b->links = repalloc(b->links, sizeof(RowcloneForeignKey *) * b->maxsteps);
+		}
+		if (chain_index(b, parent->relid) >= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("parent tables of \"%s\" form a cycle",
@@ -612,7 +557,11 @@ SPIPlanPtr
 rowclone_prepare(const char *sql, int nargs, Oid *argtypes, int cursor_options)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
+	SPIPlanPtr	plan;
+
+	if (strncmp(sql, RC_SQL_MARK, strlen(RC_SQL_MARK)) != 0)
+		sql = psprintf(RC_SQL_MARK "%s", sql);
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options);
 
 	MemoryContextSwitchTo(cxt);
 
@@ -747,13 +696,33 @@ build_steps(PlanBuild *b)
 	}
 }
 
-static RowclonePlan *
-build_plan(RowcloneRequest *req, RowclonePlan *plan)
+/* Facts about the result and key types that every call needs. */
+static void
+cache_type_facts(RowclonePlan *plan)
+{
+	bool		isvarlena;
+
+	get_typlenbyval(plan->result_type, &plan->result_typlen, &plan->result_typbyval);
+	if (!plan->key_as_jsonb)
+		getTypeOutputInfo(plan->result_type, &plan->key_output_fn, &isvarlena);
+}
+
+/*
+ * Plan req and prepare its statements (not yet kept).  The plan lives in
+ * a new memory context, a child of the current one until the caller
+ * adopts it; an error frees everything.  Call inside SPI_connect.
+ */
+RowclonePlan *
+rowclone_plan_build(RowcloneRequest *req)
 {
 	PlanBuild	b;
 	RowcloneTable *root;
-	MemoryContext old = MemoryContextSwitchTo(plan->cxt);
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone plan",
+											  ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	RowclonePlan *plan = palloc0(sizeof(RowclonePlan));
 
+	plan->cxt = cxt;
 	memset(&b, 0, sizeof(b));
 	b.req = req;
 	b.plan = plan;
@@ -779,6 +748,7 @@ build_plan(RowcloneRequest *req, RowclonePlan *plan)
 		plan->relids = palloc(sizeof(Oid) * graph->nnodes);
 		for (int i = 0; i < graph->nnodes; i++)
 			plan->relids[i] = graph->nodes[i].relid;
+		cache_type_facts(plan);
 		MemoryContextSwitchTo(old);
 		return plan;
 	}
@@ -804,103 +774,8 @@ build_plan(RowcloneRequest *req, RowclonePlan *plan)
 	plan->relids = palloc(sizeof(Oid) * b.nsteps);
 	for (int i = 0; i < b.nsteps; i++)
 		plan->relids[i] = b.tables[i]->relid;
+	cache_type_facts(plan);
 
 	MemoryContextSwitchTo(old);
 	return plan;
-}
-
-/* Facts about the result and key types that every call needs. */
-static void
-cache_type_facts(RowclonePlan *plan)
-{
-	bool		isvarlena;
-
-	get_typlenbyval(plan->result_type, &plan->result_typlen, &plan->result_typbyval);
-	if (!plan->key_as_jsonb)
-		getTypeOutputInfo(plan->result_type, &plan->key_output_fn, &isvarlena);
-}
-
-static void
-keep_plans(RowclonePlan *plan)
-{
-	KeptPlans  *kept = MemoryContextAllocZero(plan->cxt, sizeof(KeptPlans));
-	int			n = 0;
-	List	   *graph_plans = NIL;
-	ListCell   *lc;
-
-	if (plan->graph != NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(plan->cxt);
-
-		rowclone_graph_keep(plan->graph, &graph_plans);
-		MemoryContextSwitchTo(old);
-	}
-	for (int s = 0; s < plan->nsteps; s++)
-		n += 1 + plan->steps[s].nfixups;
-	n += list_length(graph_plans);
-	kept->plans = MemoryContextAlloc(plan->cxt, sizeof(SPIPlanPtr) * Max(n, 1));
-	foreach(lc, graph_plans)
-		kept->plans[kept->nplans++] = (SPIPlanPtr) lfirst(lc);
-	for (int s = 0; s < plan->nsteps; s++)
-	{
-		RowcloneStep *step = &plan->steps[s];
-
-		SPI_keepplan(step->insert_plan);
-		kept->plans[kept->nplans++] = step->insert_plan;
-		for (int f = 0; f < step->nfixups; f++)
-		{
-			SPI_keepplan(step->fixups[f].update_plan);
-			kept->plans[kept->nplans++] = step->fixups[f].update_plan;
-		}
-	}
-	kept->cb.func = free_kept_plans;
-	kept->cb.arg = kept;
-	MemoryContextRegisterResetCallback(plan->cxt, &kept->cb);
-}
-
-/*
- * The plan for a request: cached if still valid, else built, prepared and
- * cached.  Call inside SPI_connect, with the root table locked.  Locks
- * every other table of the plan (RowExclusiveLock, as the INSERTs will)
- * before trusting a cached plan.
- */
-RowclonePlan *
-rowclone_plan_get(RowcloneRequest *req)
-{
-	RowclonePlanKey key;
-	RowclonePlan *entry;
-	RowclonePlan built;
-	bool		found;
-
-	memset(&key, 0, sizeof(key));
-	key.relid = req->relid;
-	key.keytype = req->keytype;
-	key.signature_hash = string_hash(req->signature, strlen(req->signature) + 1);
-
-	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
-	if (entry != NULL && entry->valid && strcmp(entry->signature, req->signature) == 0)
-	{
-		for (int i = 1; i < entry->nrelids; i++)
-			LockRelationOid(entry->relids[i], RowExclusiveLock);
-		if (entry->valid)
-			return entry;
-	}
-
-	memset(&built, 0, sizeof(built));
-	built.key = key;
-	built.cxt = AllocSetContextCreate(CurrentMemoryContext, "rowclone plan",
-									  ALLOCSET_SMALL_SIZES);
-	build_plan(req, &built);
-	cache_type_facts(&built);
-	for (int i = 1; i < built.nrelids; i++)
-		LockRelationOid(built.relids[i], RowExclusiveLock);
-
-	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
-	if (found)
-		rowclone_retire_context(entry->cxt);
-	*entry = built;
-	MemoryContextSetParent(entry->cxt, plan_cxt);
-	keep_plans(entry);
-	entry->valid = true;
-	return entry;
 }

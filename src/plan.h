@@ -85,7 +85,7 @@ typedef struct RowclonePlanKey
 
 typedef struct RowclonePlan
 {
-	RowclonePlanKey key;		/* hash key: must be first */
+	RowclonePlanKey key;		/* where plancache.c keeps it */
 	char	   *signature;
 	bool		valid;
 	MemoryContext cxt;
@@ -116,7 +116,6 @@ typedef struct RowcloneOption
 	RowcloneColumn *column;
 } RowcloneOption;
 
-extern void rowclone_plan_init(void);
 extern int	rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides,
 								 RowcloneColumn *col);
 extern bool rowclone_option_is_reset(RowcloneRequest *req, RowcloneOption *resets,
@@ -129,7 +128,18 @@ extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,
 extern int	rowclone_resolve_column_ref(RowcloneTable **tables, int ntables,
 										const char *raw, const char *argname,
 										RowcloneColumn **column);
+extern RowclonePlan *rowclone_plan_build(RowcloneRequest *req);
+
+/* plancache.c */
+extern void rowclone_plan_init(void);
 extern RowclonePlan *rowclone_plan_get(RowcloneRequest *req);
+/*
+ * Every statement rowclone runs starts with this comment, so that the
+ * "SQL statement" context lines SPI adds for them can be told from the
+ * caller's own statements and left out of errors (rowclone.c).
+ */
+#define RC_SQL_MARK "/* rowclone */ "
+
 extern SPIPlanPtr rowclone_prepare(const char *sql, int nargs, Oid *argtypes,
 								   int cursor_options);
 

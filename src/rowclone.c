@@ -254,6 +254,61 @@ run_clone_rows(FunctionCallInfo fcinfo, RowclonePlan *plan, Datum ov, int copies
 	rowclone_cascade_emit_pairs(plan, &cascade, &keys, rsinfo->setResult, rsinfo->setDesc);
 }
 
+/* Lines of our own nested clones kept at each end of a long error context. */
+#define CONTEXT_KEEP_CLONES 5
+
+/*
+ * An error's context without the "SQL statement" lines of rowclone's own
+ * statements (users never see generated SQL); in the outermost clone, a
+ * context naming more than twice CONTEXT_KEEP_CLONES clones (a trigger that
+ * clones its own table without a guard, say) is cut to the first and last
+ * few, with a line saying how many were left out.
+ */
+static char *
+short_context(const char *context, bool outermost)
+{
+	StringInfoData buf;
+	List	   *lines = NIL;
+	int			nclones = 0;
+	int			seen = 0;
+	int			dropped = 0;
+	char	   *copy = pstrdup(context);
+	char	   *line;
+	char	   *next;
+	ListCell   *lc;
+
+	for (line = copy; line != NULL; line = next)
+	{
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strncmp(line, "SQL statement \"" RC_SQL_MARK, strlen("SQL statement \"" RC_SQL_MARK)) == 0)
+			continue;
+		if (strncmp(line, "while ", 6) == 0)
+			nclones++;
+		lines = lappend(lines, line);
+	}
+	initStringInfo(&buf);
+	foreach(lc, lines)
+	{
+		line = (char *) lfirst(lc);
+		if (strncmp(line, "while ", 6) == 0)
+			seen++;
+		/* drop whole levels: a clone's line and the caller lines after it */
+		if (outermost && nclones > 2 * CONTEXT_KEEP_CLONES &&
+			seen > CONTEXT_KEEP_CLONES && seen <= nclones - CONTEXT_KEEP_CLONES)
+		{
+			if (strncmp(line, "while ", 6) == 0 && dropped++ == 0)
+				appendStringInfo(&buf, "%s... %d more nested clones ...",
+								 buf.len > 0 ? "\n" : "",
+								 nclones - 2 * CONTEXT_KEEP_CLONES);
+			continue;
+		}
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? "\n" : "", line);
+	}
+	return buf.data;
+}
+
 /*
  * Plan and run a clone.  clone_row returns the copy's key; clone_graph and
  * clone_rows put their rows into the tuplestore of fcinfo's resultinfo.
@@ -263,6 +318,7 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		  bool *isnull)
 {
 	volatile Datum result = (Datum) 0;
+	MemoryContext caller_cxt = CurrentMemoryContext;
 
 	*isnull = false;
 	lock_source_table(req->relid);
@@ -308,12 +364,24 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 			result = rowclone_execute(plan, &key, ov, isnull);
 		}
 		SPI_finish();
+		/* the outermost clone is done: nothing runs a retired plan now */
+		if (active_clones == 1)
+			rowclone_release_retired();
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller_cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		if (edata->context != NULL)
+			edata->context = short_context(edata->context, active_clones == 1);
 		active_clones--;
+		ReThrowError(edata);
 	}
 	PG_END_TRY();
+	active_clones--;
 	return result;
 }
 

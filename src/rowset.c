@@ -2,11 +2,13 @@
  *
  * rowset.c
  *	  Column-wise storage of a cascade's source rows for one table, with a
- *	  hash index on the primary key so that a row reached along several
- *	  paths is kept once and its copy's key can be looked up.
+ *	  index on the primary key so that a row reached along several paths
+ *	  is kept once and its copy's key can be looked up.
  *
- * Hashing and equality use the key types' default hash opclass and
- * equality operator (typcache).  Memory lives in the set's own context, a
+ * The index hashes with the key types' default hash opclass and equality
+ * operator (typcache); a key type without hashing (money, bit, tsvector,
+ * ...) is kept in a red-black tree ordered by its btree comparison, which
+ * every primary key type has.  Memory lives in the set's own context, a
  * child of the caller's, freed with the clone.
  *
  *-------------------------------------------------------------------------
@@ -14,6 +16,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "lib/rbtree.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -44,6 +47,13 @@ static bool rowset_rows_equal(RowcloneRowSet *rs, uint32 a, uint32 b);
 #define SH_DEFINE
 #define SH_DECLARE
 #include "lib/simplehash.h"
+
+/* A node of the btree-ordered index: a row, or ROWSET_PROBE. */
+typedef struct RowTreeNode
+{
+	RBTNode		rbt;
+	uint32		row;
+} RowTreeNode;
 
 static inline Datum
 key_value(RowcloneRowSet *rs, uint32 row, int col)
@@ -76,6 +86,74 @@ rowset_rows_equal(RowcloneRowSet *rs, uint32 a, uint32 b)
 	return true;
 }
 
+static int
+rowset_tree_compare(const RBTNode *a, const RBTNode *b, void *arg)
+{
+	RowcloneRowSet *rs = (RowcloneRowSet *) arg;
+	uint32		ra = ((const RowTreeNode *) a)->row;
+	uint32		rb = ((const RowTreeNode *) b)->row;
+
+	for (int c = 0; c < rs->nkey; c++)
+	{
+		int32		cmp = DatumGetInt32(FunctionCall2Coll(&rs->cmp_fn[c], rs->collations[c],
+														  key_value(rs, ra, c),
+														  key_value(rs, rb, c)));
+
+		if (cmp != 0)
+			return cmp;
+	}
+	return 0;
+}
+
+static RBTNode *
+rowset_tree_alloc(void *arg)
+{
+	return MemoryContextAlloc(((RowcloneRowSet *) arg)->cxt, sizeof(RowTreeNode));
+}
+
+/* The row the index holds with the probe's key, or -1. */
+static int
+rowset_index_lookup(RowcloneRowSet *rs)
+{
+	if (rs->tree != NULL)
+	{
+		RowTreeNode probe;
+		RowTreeNode *found;
+
+		probe.row = ROWSET_PROBE;
+		found = (RowTreeNode *) rbt_find(rs->tree, &probe.rbt);
+		return found ? (int) found->row : -1;
+	}
+	else
+	{
+		RowEntry   *e = rowidx_lookup(rs->index, ROWSET_PROBE);
+
+		return e ? (int) e->row : -1;
+	}
+}
+
+static void
+rowset_index_insert(RowcloneRowSet *rs, int row)
+{
+	/* callers look the key up first: it is never there yet */
+	if (rs->tree != NULL)
+	{
+		RowTreeNode node;
+		bool		is_new;
+
+		node.row = (uint32) row;
+		rbt_insert(rs->tree, &node.rbt, &is_new);
+		Assert(is_new);
+	}
+	else
+	{
+		bool		found;
+
+		rowidx_insert(rs->index, (uint32) row, &found);
+		Assert(!found);
+	}
+}
+
 RowcloneRowSet *
 rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 					   Oid *key_collations)
@@ -83,10 +161,17 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 	MemoryContext cxt = AllocSetContextCreate(parent, "rowclone rows",
 											  ALLOCSET_DEFAULT_SIZES);
 	RowcloneRowSet *rs = MemoryContextAllocZero(cxt, sizeof(RowcloneRowSet));
+	bool		hashable = true;
+	Oid			unordered = InvalidOid;	/* a key type without btree order */
 
 	rs->cxt = cxt;
 	rs->ncols = ncols;
 	rs->nkey = nkey;
+	rs->types = MemoryContextAlloc(cxt, sizeof(Oid) * Max(ncols, 1));
+	rs->typlen = MemoryContextAlloc(cxt, sizeof(int16) * Max(ncols, 1));
+	rs->typbyval = MemoryContextAlloc(cxt, sizeof(bool) * Max(ncols, 1));
+	rs->scratch_values = MemoryContextAlloc(cxt, sizeof(Datum) * Max(ncols, 1));
+	rs->scratch_nulls = MemoryContextAlloc(cxt, sizeof(bool) * Max(ncols, 1));
 	for (int c = 0; c < ncols; c++)
 	{
 		rs->types[c] = types[c];
@@ -96,17 +181,26 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 	{
 		TypeCacheEntry *tc = lookup_type_cache(types[c],
 											   TYPECACHE_HASH_PROC_FINFO |
-											   TYPECACHE_EQ_OPR_FINFO);
+											   TYPECACHE_EQ_OPR_FINFO |
+											   TYPECACHE_CMP_PROC_FINFO);
 
-		if (!OidIsValid(tc->hash_proc_finfo.fn_oid) || !OidIsValid(tc->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot cascade through a key of type %s", format_type_be(types[c])),
-					 errdetail("The type has no default hash operator class.")));
-		fmgr_info_cxt(tc->hash_proc_finfo.fn_oid, &rs->hash_fn[c], cxt);
-		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &rs->eq_fn[c], cxt);
 		rs->collations[c] = key_collations[c];
+		if (!OidIsValid(tc->hash_proc_finfo.fn_oid) || !OidIsValid(tc->eq_opr_finfo.fn_oid))
+			hashable = false;
+		if (OidIsValid(tc->hash_proc_finfo.fn_oid))
+			fmgr_info_cxt(tc->hash_proc_finfo.fn_oid, &rs->hash_fn[c], cxt);
+		if (OidIsValid(tc->eq_opr_finfo.fn_oid))
+			fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &rs->eq_fn[c], cxt);
+		if (OidIsValid(tc->cmp_proc_finfo.fn_oid))
+			fmgr_info_cxt(tc->cmp_proc_finfo.fn_oid, &rs->cmp_fn[c], cxt);
+		else
+			unordered = types[c];
 	}
+	if (!hashable && OidIsValid(unordered))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot copy rows keyed by type %s", format_type_be(unordered)),
+				 errdetail("The type has neither a default hash nor a default btree operator class, so copied rows cannot be told apart.")));
 	rs->cap = 16;
 	rs->values = MemoryContextAlloc(cxt, sizeof(Datum *) * Max(ncols, 1));
 	rs->nulls = MemoryContextAlloc(cxt, sizeof(bool *) * Max(ncols, 1));
@@ -116,7 +210,11 @@ rowclone_rowset_create(MemoryContext parent, int ncols, int nkey, Oid *types,
 		rs->nulls[c] = MemoryContextAlloc(cxt, sizeof(bool) * rs->cap);
 	}
 	rs->depth = MemoryContextAlloc(cxt, sizeof(int) * rs->cap);
-	rs->index = rowidx_create(cxt, 16, rs);
+	if (hashable)
+		rs->index = rowidx_create(cxt, 16, rs);
+	else
+		rs->tree = rbt_create(sizeof(RowTreeNode), rowset_tree_compare, NULL,
+							  rowset_tree_alloc, NULL, rs);
 	return rs;
 }
 
@@ -145,7 +243,6 @@ grow(RowcloneRowSet *rs)
 int
 rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth)
 {
-	bool		found;
 	int			row = rs->nrows;
 	MemoryContext old;
 
@@ -154,7 +251,7 @@ rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth)
 		Assert(!nulls[c]);
 		rs->probe[c] = values[c];
 	}
-	if (rowidx_lookup(rs->index, ROWSET_PROBE) != NULL)
+	if (rowset_index_lookup(rs) >= 0)
 		return -1;
 
 	if (row >= rs->cap)
@@ -169,8 +266,7 @@ rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth)
 	MemoryContextSwitchTo(old);
 	rs->depth[row] = depth;
 	rs->nrows++;
-	rowidx_insert(rs->index, (uint32) row, &found);
-	Assert(!found);
+	rowset_index_insert(rs, row);
 	return row;
 }
 
@@ -178,12 +274,9 @@ rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth)
 int
 rowclone_rowset_find(RowcloneRowSet *rs, Datum *key)
 {
-	RowEntry   *e;
-
 	for (int c = 0; c < rs->nkey; c++)
 		rs->probe[c] = key[c];
-	e = rowidx_lookup(rs->index, ROWSET_PROBE);
-	return e ? (int) e->row : -1;
+	return rowset_index_lookup(rs);
 }
 
 /* Room for the new keys of copies copies of every row. */

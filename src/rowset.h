@@ -2,7 +2,7 @@
  *
  * rowset.h
  *	  The source rows of one table in a cascade: fetched column values,
- *	  depth, and new key, with a hash index on the primary key.
+ *	  depth, and new key, with an index on the primary key.
  *
  *-------------------------------------------------------------------------
  */
@@ -20,12 +20,15 @@ typedef struct RowcloneRowSet
 	MemoryContext cxt;
 	int			ncols;			/* columns fetched per row */
 	int			nkey;			/* the first nkey columns are the primary key */
-	Oid			types[2 * INDEX_MAX_KEYS + 8];
-	int16		typlen[2 * INDEX_MAX_KEYS + 8];
-	bool		typbyval[2 * INDEX_MAX_KEYS + 8];
+	Oid		   *types;			/* ncols of each */
+	int16	   *typlen;
+	bool	   *typbyval;
+	Datum	   *scratch_values;	/* room for one row, for callers */
+	bool	   *scratch_nulls;
 	Oid			collations[INDEX_MAX_KEYS];
 	FmgrInfo	hash_fn[INDEX_MAX_KEYS];
 	FmgrInfo	eq_fn[INDEX_MAX_KEYS];
+	FmgrInfo	cmp_fn[INDEX_MAX_KEYS];	/* btree order, for the tree index */
 	int			nrows;
 	int			cap;
 	Datum	  **values;			/* values[col][row] */
@@ -35,7 +38,8 @@ typedef struct RowcloneRowSet
 								 * key generation */
 	bool	  **new_key_null;
 	Datum		probe[INDEX_MAX_KEYS];	/* key being looked up */
-	struct rowidx_hash *index;
+	struct rowidx_hash *index;	/* hashable keys */
+	struct RBTree *tree;		/* keys without hashing, else NULL */
 } RowcloneRowSet;
 
 #define ROWSET_PROBE PG_UINT32_MAX
