@@ -21,6 +21,11 @@ REQUIRED_PACKAGES=(
 	"postgresql-server-dev-$PG_MAJOR"
 	postgresql-common	# pg_virtualenv
 	libipc-run-perl		# TAP tests (PostgreSQL::Test::Utils)
+	python3-psycopg		# test/clients: psycopg 3
+	python3-psycopg2	# test/clients: Django's driver
+	python3-django
+	libpostgresql-jdbc-java	# test/clients: JDBC
+	openjdk-17-jdk-headless
 )
 
 WORK=
@@ -60,6 +65,11 @@ ensure_packages() {
 			missing+=("$p")
 		fi
 	done
+	# node-postgres needs node and npm; a machine may have them from another
+	# source than Debian (nodesource's nodejs bundles npm), so look for the commands
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		missing+=(nodejs npm)
+	fi
 	if [ ${#missing[@]} -eq 0 ]; then
 		step "packages: all present (${REQUIRED_PACKAGES[*]})"
 		return 0

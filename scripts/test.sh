@@ -4,14 +4,15 @@
 # throwaway cluster as a non-root user, on a copy of the tree.
 #
 # The last line printed is always `N passed, N failed`, counted over all
-# suites (one test = one regress .sql, one isolation .spec or one TAP .pl).
+# suites (one test = one regress .sql, one isolation .spec, one TAP .pl or
+# one client program of test/clients).
 # Exits non-zero if anything failed or nothing ran.
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-SUITES=(regress isolation tap)
+SUITES=(regress isolation tap clients)
 passed=0
 failed=0
 problems=()
@@ -34,9 +35,14 @@ summary() {
 #   PostgreSQL >= 16 prints TAP-like "ok 1  - foo  12 ms" / "not ok 2  - foo"
 #   prove: "Files=3, Tests=17, ..." and one "t/x.pl (Wstat: ...)" line per
 #     failed file in the "Test Summary Report"
+#   test/clients/run.sh: "ok - psycopg (1.2 s)" / "not ok - jdbc (...)" at
+#     the start of a line (each client's own checks are indented)
 count_suite() {
 	local name=$1 log=$2 ok=0 bad=0 files
-	if [ "$name" = tap ]; then
+	if [ "$name" = clients ]; then
+		ok=$(grep -cE '^ok - ' "$log" || true)
+		bad=$(grep -cE '^not ok - ' "$log" || true)
+	elif [ "$name" = tap ]; then
 		files=$(sed -n 's/^Files=\([0-9]*\), Tests=.*/\1/p' "$log" | tail -n 1)
 		bad=$(grep -cE '^[^ ]+\.pl +\(Wstat: ' "$log" || true)
 		ok=$(( ${files:-0} - bad ))
@@ -112,6 +118,7 @@ for s in "${SUITES[@]}"; do
 			show_file "$f"
 		done
 		;;
+	clients) ;; # run.sh already printed each client's output
 	esac
 done
 
