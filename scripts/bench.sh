@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench.sh: `make bench`. Installs what is missing, builds and installs
 # rowclone, then runs the benchmarks in a throwaway PostgreSQL cluster that is
-# dropped afterwards. Not part of `make test`. Three parts (BENCH_PARTS):
+# dropped afterwards. Not part of `make test`. Five parts (BENCH_PARTS):
 #   cascade  test/bench/run.sh: clone_row(..., cascade => true) against the
 #            best hand-written set-based SQL and a row-by-row PL/pgSQL copy,
 #            side by side, at 1k, 100k, 180k (the SPEC's 20k tasks / 100k
@@ -13,12 +13,15 @@
 #            one hand-written INSERT ... SELECT
 #   memory   test/bench/memory.sh: peak backend memory growth and time of a
 #            cascade of 10k, 100k, 1M rows, next to the hand-written SQL's
+#   chain    test/bench/chain/run.sh: a self-referencing chain of 100k rows
+#            cloned from its head against one hand-written recursive CTE
 #
 # About 12-15 minutes on 2 cores with the defaults. Settings (environment):
-#   BENCH_PARTS='cascade single rows memory'
+#   BENCH_PARTS='cascade single rows memory chain'
 #   SINGLE_SECONDS=10 SINGLE_ROUNDS=5 SINGLE_MIXED_SECONDS=40  see test/bench/single/run.sh
 #   ROWS_SIZES='1k 100k 1M' ROWS_RUNS=5 see test/bench/rows/run.sh
 #   MEMORY_SIZES='10k 100k 1M'          see test/bench/memory.sh
+#   CHAIN_SIZES='100k' CHAIN_RUNS=5     see test/bench/chain/run.sh
 # cascade part:
 #   BENCH_SIZES='1k 100k spec 1M'   sizes to time: copied rows (1k, 250000, ...)
 #                                   or spec (20k tasks / 100k comments)
@@ -38,12 +41,12 @@ set -euo pipefail
 trap remove_work_copy EXIT
 
 # the command that reproduces this run, settings spelled out
-PARTS=${BENCH_PARTS:-cascade single rows memory}
+PARTS=${BENCH_PARTS:-cascade single rows memory chain}
 for p in $PARTS; do
 	case $p in
-	cascade | single | rows | memory) ;;
+	cascade | single | rows | memory | chain) ;;
 	*)
-		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows memory)" >&2
+		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows memory chain)" >&2
 		exit 2
 		;;
 	esac
@@ -52,7 +55,8 @@ reproduce="BENCH_PARTS='$PARTS' BENCH_SIZES='${BENCH_SIZES:-1k 100k spec 1M}' BE
 reproduce+=" BENCH_METHODS='${BENCH_METHODS:-clone_row handwritten handwritten_temp rowbyrow}'"
 for v in BENCH_ROWBYROW_MAX_ROWS BENCH_SLOW_SECONDS BENCH_TIMEOUT_SECONDS \
 	BENCH_NOISE_PROJECTS BENCH_NOISE_TASKS BENCH_SHARED_BUFFERS PGOPTIONS \
-	SINGLE_SECONDS SINGLE_ROUNDS SINGLE_MIXED_SECONDS ROWS_SIZES ROWS_RUNS MEMORY_SIZES; do
+	SINGLE_SECONDS SINGLE_ROUNDS SINGLE_MIXED_SECONDS ROWS_SIZES ROWS_RUNS MEMORY_SIZES \
+	CHAIN_SIZES CHAIN_RUNS; do
 	if [ -n "${!v:-}" ]; then
 		reproduce+=" $v='${!v}'"
 	fi
@@ -85,6 +89,7 @@ for p in $PARTS; do
 	single) scripts+=(test/bench/single/run.sh) ;;
 	rows) scripts+=(test/bench/rows/run.sh) ;;
 	memory) scripts+=(test/bench/memory.sh) ;;
+	chain) scripts+=(test/bench/chain/run.sh) ;;
 	esac
 done
 set +e

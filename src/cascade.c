@@ -144,6 +144,9 @@ run(CascadeState *st, SPIPlanPtr plan, Datum *values, int expected)
 
 static void add_rows_from_result(CascadeState *st, int node, int depth);
 
+/* depth argument of add_rows_from_result: each row's is in its last column */
+#define DEPTH_IN_RESULT (-1)
+
 /*
  * Rows a query returns come in batches of this many, so that a large result
  * is never held whole in SPI's memory as well as in the row set.
@@ -222,6 +225,11 @@ add_parents(CascadeState *st, int node, int from, int to, int depth)
 		pfree(DatumGetPointer(arrays[link->target_pos[k]]));
 }
 
+/*
+ * Add the rows of SPI_tuptable to node at depth, or, when depth is
+ * DEPTH_IN_RESULT, at the depth each row carries in a last column (a chain
+ * query's rows, in order of depth).
+ */
 static void
 add_rows_from_result(CascadeState *st, int node, int depth)
 {
@@ -231,20 +239,56 @@ add_rows_from_result(CascadeState *st, int node, int depth)
 	int			first_new = rs->nrows;
 	Datum	   *values = rs->scratch_values;
 	bool	   *nulls = rs->scratch_nulls;
+	int			ncols = rs->ncols + (depth == DEPTH_IN_RESULT ? 1 : 0);
 
 	/* every query that feeds a node returns all of its fetched columns */
-	if (tt->tupdesc->natts != rs->ncols)
+	if (tt->tupdesc->natts != ncols)
 		elog(ERROR, "rowclone: query for \"%s\" returns %d columns, expected %d",
-			 st->g->nodes[node].display_name, tt->tupdesc->natts, rs->ncols);
+			 st->g->nodes[node].display_name, tt->tupdesc->natts, ncols);
 	for (uint64 t = 0; t < n; t++)
 	{
+		int			row_depth = depth;
+
 		CHECK_FOR_INTERRUPTS();
 		for (int c = 0; c < rs->ncols; c++)
 			values[c] = SPI_getbinval(tt->vals[t], tt->tupdesc, c + 1, &nulls[c]);
-		(void) rowclone_rowset_add(rs, values, nulls, depth);
+		if (depth == DEPTH_IN_RESULT)
+		{
+			bool		isnull;
+
+			row_depth = DatumGetInt32(SPI_getbinval(tt->vals[t], tt->tupdesc, ncols, &isnull));
+		}
+		(void) rowclone_rowset_add(rs, values, nulls, row_depth);
 	}
 	SPI_freetuptable(tt);
-	add_parents(st, node, first_new, rs->nrows, depth);
+	/* is-a parents at the depth of their rows: one seed per run of a depth */
+	for (int from = first_new, to; from < rs->nrows; from = to)
+	{
+		for (to = from + 1; to < rs->nrows && rs->depth[to] == rs->depth[from]; to++)
+			;
+		add_parents(st, node, from, to, rs->depth[from]);
+	}
+}
+
+/*
+ * The chain below the source rows along a self-reference (edge->chain_plan):
+ * one recursive query instead of one closure query per level.
+ */
+static void
+fetch_chain(CascadeState *st, RowcloneEdge *edge, int to)
+{
+	RowcloneRowSet *rs = st->rows[0];
+	int			npk = st->g->nodes[0].npk;
+	Datum	   *arrays = palloc(sizeof(Datum) * (edge->nkeys + npk));
+
+	for (int k = 0; k < edge->nkeys; k++)
+		arrays[k] = column_array(rs, edge->parent_fetch_col[k], 0, to);
+	for (int j = 0; j < npk; j++)
+		arrays[edge->nkeys + j] = column_array(rs, j, 0, to);
+	fetch_rows(st, edge->chain_plan, arrays, 0, DEPTH_IN_RESULT);
+	for (int k = 0; k < edge->nkeys + npk; k++)
+		pfree(DatumGetPointer(arrays[k]));
+	pfree(arrays);
 }
 
 /* Phase 1: find every source row. */
@@ -289,6 +333,14 @@ closure(CascadeState *st, Datum *root_key_arrays)
 				if (edge->parent != i || edge->closure_plan == NULL)
 					continue;	/* a child without a key finds its own rows */
 				CHECK_FOR_INTERRUPTS();
+				if (edge->chain_plan != NULL)
+				{
+					/* the source rows are all at depth 0; the chain's rows come with theirs */
+					if (depth == 0)
+						fetch_chain(st, edge, to);
+					rs = st->rows[i];
+					continue;
+				}
 				for (int k = 0; k < edge->nkeys; k++)
 					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
 				/* the set may have grown: re-read rs after adding */

@@ -667,6 +667,23 @@ array_arg_types(int n, Oid *types, int groups)
 	return args;
 }
 
+/* referenced[0] = s.fk0 AND ...: the rows s of fk's table that reference those values */
+static void
+append_fk_match(StringInfo buf, RowcloneTable *child, RowcloneForeignKey *fk,
+				char **referenced, Oid *types)
+{
+	for (int k = 0; k < fk->nkeys; k++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(child, fk->conkey[k]);
+
+		if (k > 0)
+			appendStringInfoString(buf, " AND ");
+		/* conpfeqop: referenced (left) = referencing (right) */
+		generate_operator_clause(buf, referenced[k], types[k], fk->pf_eq_oprs[k],
+								 psprintf("s.%s", quote_identifier(col->name)), col->typid);
+	}
+}
+
 /* SELECT fetched columns FROM unnest(keys) JOIN ONLY t s ON s.pk = k */
 static void
 prepare_seed(GraphBuild *b, int i)
@@ -685,6 +702,9 @@ prepare_seed(GraphBuild *b, int i)
 									 array_arg_types(node->npk, node->pk_types, 1));
 }
 
+static bool edge_is_chain(GraphBuild *b, RowcloneEdge *edge);
+static void prepare_chain(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk, Oid *types);
+
 /* SELECT child's fetched columns FROM unnest(referenced values) JOIN ONLY child s ON fk */
 static void
 prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
@@ -702,17 +722,100 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, edge->child));
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
-	for (int k = 0; k < fk->nkeys; k++)
-	{
-		RowcloneColumn *col = rowclone_column_by_attnum(child, fk->conkey[k]);
-
-		if (k > 0)
-			appendStringInfoString(&sql, " AND ");
-		/* conpfeqop: referenced (left) = referencing (right) */
-		generate_operator_clause(&sql, psprintf("f.k%d", k), types[k], fk->pf_eq_oprs[k],
-								 psprintf("s.%s", quote_identifier(col->name)), col->typid);
-	}
+	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
 	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
+	if (edge_is_chain(b, edge))
+		prepare_chain(b, edge, fk, types);
+}
+
+/*
+ * Can the rows edge reaches all be found by one recursive query from the
+ * source rows?  When edge is a self-reference of the source table and the
+ * only way any row enters that table (no other edge into it, no is-a child
+ * copying rows of it, no is-a parent of its own), every row below the source rows has exactly one
+ * chain of parents up to its nearest source row, so the recursion meets
+ * each row once, at its depth, and stops at the source rows (a cycle in the
+ * data passes through one).  Otherwise the closure goes level by level.
+ */
+static bool
+edge_is_chain(GraphBuild *b, RowcloneEdge *edge)
+{
+	ListCell   *lc;
+
+	if (edge->parent != 0 || edge->child != 0)
+		return false;
+	foreach(lc, b->edges)
+	{
+		RowcloneEdge *other = (RowcloneEdge *) lfirst(lc);
+
+		if (other->child == 0 && strcmp(other->conname, edge->conname) != 0)
+			return false;
+	}
+	for (int n = 0; n < b->nnodes; n++)
+		if (b->nodes[n].isa_parent == 0)
+			return false;
+	/*
+	 * Rows of an is-a parent would arrive at every depth of the chain at
+	 * once, ahead of the rows its own closure finds level by level.
+	 */
+	return b->nodes[0].isa_parent < 0;
+}
+
+/*
+ * WITH RECURSIVE r(c0, ..., d) AS (
+ *     SELECT fetched, 1 FROM unnest(referenced values) f JOIN ONLY t s ON fk
+ *       WHERE s is not a source row
+ *   UNION ALL
+ *     SELECT fetched, r.d + 1 FROM r JOIN ONLY t s ON fk = r's referenced values
+ *       WHERE s is not a source row [AND r.d < max_depth])
+ * SELECT * FROM r ORDER BY d
+ */
+static void
+prepare_chain(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk, Oid *types)
+{
+	RowcloneTable *table = b->tables[0];
+	RowcloneNode *node = &b->nodes[0];
+	int			nfetch = node->nfetch;
+	int			nargs = fk->nkeys + node->npk;
+	Oid		   *argtypes = palloc(sizeof(Oid) * nargs);
+	StringInfoData sql;
+	StringInfoData not_source;
+	const char *fprefix[] = {"k"};
+	const char *xprefix[] = {"k"};
+	char	  **recursive_refs = palloc(sizeof(char *) * fk->nkeys);
+
+	for (int k = 0; k < fk->nkeys; k++)
+		argtypes[k] = get_array_type(types[k]);
+	for (int j = 0; j < node->npk; j++)
+		argtypes[fk->nkeys + j] = get_array_type(node->pk_types[j]);
+
+	initStringInfo(&not_source);
+	appendStringInfoString(&not_source, " WHERE NOT EXISTS (SELECT FROM ");
+	append_unnest(&not_source, fk->nkeys + 1, node->npk, node->pk_types, "x", xprefix, 1);
+	appendStringInfoString(&not_source, " WHERE ");
+	rowclone_sql_key_match(&not_source, table, "s", numbered_refs("x.k", node->npk),
+						   node->pk_types);
+	appendStringInfoChar(&not_source, ')');
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "WITH RECURSIVE r(");
+	for (int c = 0; c < nfetch; c++)
+		appendStringInfo(&sql, "c%d, ", c);
+	appendStringInfo(&sql, "d) AS (SELECT %s, 1 FROM ", fetch_list(b, 0));
+	append_unnest(&sql, 1, fk->nkeys, types, "f", fprefix, 1);
+	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
+	append_fk_match(&sql, table, fk, numbered_refs("f.k", fk->nkeys), types);
+	appendStringInfoString(&sql, not_source.data);
+	appendStringInfo(&sql, " UNION ALL SELECT %s, r.d OPERATOR(pg_catalog.+) 1 FROM r JOIN %s%s AS s ON ",
+					 fetch_list(b, 0), rowclone_only(table), table->sql_name);
+	for (int k = 0; k < fk->nkeys; k++)
+		recursive_refs[k] = psprintf("r.c%d", edge->parent_fetch_col[k]);
+	append_fk_match(&sql, table, fk, recursive_refs, types);
+	appendStringInfoString(&sql, not_source.data);
+	if (b->req->max_depth >= 0)
+		appendStringInfo(&sql, " AND r.d OPERATOR(pg_catalog.<) %d", b->req->max_depth);
+	appendStringInfoString(&sql, ") SELECT * FROM r ORDER BY d");
+	edge->chain_plan = prepare_custom(sql.data, nargs, argtypes);
 }
 
 static RowcloneForeignKey *
@@ -1235,9 +1338,15 @@ rowclone_graph_keep(RowcloneGraph *graph, List **kept)
 	}
 	for (int e = 0; e < graph->nedges; e++)
 	{
-		if (graph->edges[e].closure_plan == NULL)
-			continue;
-		SPI_keepplan(graph->edges[e].closure_plan);
-		*kept = lappend(*kept, graph->edges[e].closure_plan);
+		if (graph->edges[e].closure_plan != NULL)
+		{
+			SPI_keepplan(graph->edges[e].closure_plan);
+			*kept = lappend(*kept, graph->edges[e].closure_plan);
+		}
+		if (graph->edges[e].chain_plan != NULL)
+		{
+			SPI_keepplan(graph->edges[e].chain_plan);
+			*kept = lappend(*kept, graph->edges[e].chain_plan);
+		}
 	}
 }

@@ -68,6 +68,11 @@ typedef struct RowcloneEdge
 	int			parent_fetch_col[INDEX_MAX_KEYS];	/* referenced values */
 	SPIPlanPtr	closure_plan;	/* $ = arrays of referenced values;
 								 * returns the child's fetched columns */
+	SPIPlanPtr	chain_plan;		/* a self-reference of the source table that
+								 * is its only way in: the whole chain below
+								 * the source rows in one recursive query
+								 * ($ = referenced values, then the source
+								 * rows' keys), fetched columns and depth */
 } RowcloneEdge;
 
 typedef struct RowcloneNode
