@@ -13,6 +13,7 @@ OBJS = \
 	src/keys.o \
 	src/plan.o \
 	src/plancache.o \
+	src/columns.o \
 	src/sqlgen.o \
 	src/execute.o \
 	src/graph.o \

@@ -95,7 +95,7 @@ INSERT INTO plain_key VALUES (1, 'x');
 INSERT INTO plain_pair VALUES (1, 1, 'x');
 SELECT clone_row('plain_key', 1);
 SELECT clone_row('plain_pair', '[1, 1]'::jsonb);
--- reset on a key column with no default does not make it fresh
+-- reset of a key column with no default is refused (22023): a key cannot be NULL
 SELECT clone_row('plain_key', 1, reset => '{id}');
 SELECT clone_row('plain_key', 1, overrides => '{"id": 2}');
 SELECT clone_row('plain_pair', '[1, 1]'::jsonb, overrides => '{"b": 2}');
@@ -103,6 +103,31 @@ ALTER TABLE plain_key ALTER COLUMN id SET DEFAULT 42;
 SELECT clone_row('plain_key', 1);
 TABLE plain_key ORDER BY id;
 TABLE plain_pair ORDER BY a, b;
+
+--
+-- One rule for every function: the same request through clone_row,
+-- clone_rows and clone_graph gets the same copy or the same error.
+--
+CREATE TABLE pair_serial (a int, b serial, v text, PRIMARY KEY (a, b));
+INSERT INTO pair_serial VALUES (1, 1, 'x');
+SELECT setval('pair_serial_b_seq', 50);
+-- resetting a key column without a default: 22023 from all three, nothing written
+SELECT clone_row('pair_serial', '{"a": 1, "b": 1}', reset => '{a}');
+SELECT * FROM clone_rows('pair_serial', ARRAY['{"a": 1, "b": 1}'::jsonb], reset => '{a}');
+SELECT * FROM clone_graph('pair_serial', '{"a": 1, "b": 1}', reset => '{a}');
+SELECT * FROM clone_rows('pair_serial', ARRAY['{"a": 1, "b": 1}'::jsonb], reset => '{a}',
+                         cascade => true);
+SELECT count(*) FROM pair_serial;
+-- resetting the one with a default draws a fresh value, the same way in all three
+SELECT clone_row('pair_serial', '{"a": 1, "b": 1}', reset => '{b}');
+SELECT new_key FROM clone_rows('pair_serial', ARRAY['{"a": 1, "b": 1}'::jsonb], reset => '{b}');
+SELECT new_key FROM clone_graph('pair_serial', '{"a": 1, "b": 1}', reset => '{b}');
+TABLE pair_serial ORDER BY a, b;
+-- no fresh key: one message, naming the columns, from all three
+ALTER TABLE plain_key ALTER COLUMN id DROP DEFAULT;
+SELECT * FROM clone_rows('plain_key', ARRAY[1]);
+SELECT * FROM clone_graph('plain_key', 1);
+SELECT * FROM clone_rows('plain_pair', ARRAY['[1, 1]'::jsonb]);
 
 RESET search_path;
 RESET TIME ZONE;

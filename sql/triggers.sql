@@ -283,6 +283,11 @@ CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NU
 CREATE TRIGGER skip_row BEFORE INSERT ON skipped FOR EACH ROW EXECUTE FUNCTION skip_row();
 SELECT clone_row('skipped', 1);
 \echo sqlstate :LAST_ERROR_SQLSTATE
+-- the same condition, the same message, through the set functions
+SELECT * FROM clone_rows('skipped', ARRAY[1]);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM clone_graph('skipped', 1);
+SELECT clone_row('skipped', 1, cascade => true);
 SELECT count(*) AS skipped_rows FROM skipped;
 
 -- A nested clone that invalidates the plan its caller is running.  The

@@ -36,6 +36,7 @@
 #include "utils/snapmgr.h"
 
 #include "cascade.h"
+#include "columns.h"
 
 typedef struct CascadeState
 {
@@ -717,12 +718,8 @@ write_copies(CascadeState *st)
 		if (node->untracked)
 			st->keyless_rows[i] += SPI_processed;
 		else if (SPI_processed != (uint64) st->rows[i]->nrows * st->round_copies)
-			ereport(ERROR,
-					(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-					 errmsg("only " UINT64_FORMAT " of %d copies of rows of table \"%s\" were inserted",
-							SPI_processed, st->rows[i]->nrows * st->round_copies,
-							node->display_name),
-					 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
+			rowclone_copies_not_inserted(node->display_name, SPI_processed,
+										 (uint64) st->rows[i]->nrows * st->round_copies);
 	}
 
 	for (int o = 0; o < g->nnodes; o++)

@@ -18,6 +18,7 @@
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
 
+#include "columns.h"
 #include "execute.h"
 
 typedef struct CloneErrorState
@@ -86,11 +87,7 @@ report_nothing_inserted(RowclonePlan *plan, int s, RowcloneKey *key,
 						rowclone_key_describe(missing, key), missing->display_name),
 				 errdetail("The row does not exist, or the current user cannot see it.")));
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-			 errmsg("copy of row %s of table \"%s\" was not inserted",
-					rowclone_key_describe(step, key), step->display_name),
-			 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
+	rowclone_copies_not_inserted(step->display_name, 0, 1);
 }
 
 /* Result rows of the steps' INSERTs, live until SPI_finish. */

@@ -27,6 +27,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "columns.h"
 #include "graph.h"
 #include "plan.h"
 #include "sqlgen.h"
@@ -399,25 +400,25 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				if (node->remaps[r].conkey[k] == col->attnum)
 					by_remap = r;
 
-		if (slot >= 0)
+		switch (rowclone_value_rule(table, col, slot >= 0, is_reset(b, col), by_remap >= 0))
 		{
-			node->key_source[j] = RC_KEY_OVERRIDE;
-			node->key_slot[j] = slot;
+			case RC_RULE_OVERRIDE:
+				node->key_source[j] = RC_KEY_OVERRIDE;
+				node->key_slot[j] = slot;
+				break;
+			case RC_RULE_REFERENCE:
+				node->key_source[j] = RC_KEY_MAP;
+				node->key_remap[j] = by_remap;
+				break;
+			case RC_RULE_RESET:
+			case RC_RULE_FRESH:
+				node->key_source[j] = RC_KEY_DEFAULT;
+				break;
+			case RC_RULE_GENERATED:
+			case RC_RULE_COPY:
+				node->key_source[j] = RC_KEY_COPY;
+				break;
 		}
-		else if (is_reset(b, col) && (col->identity || col->has_default))
-			node->key_source[j] = RC_KEY_DEFAULT;
-		else if (is_reset(b, col))
-			node->key_source[j] = RC_KEY_COPY;	/* NULL would not do: not fresh */
-		else if (by_remap >= 0)
-		{
-			node->key_source[j] = RC_KEY_MAP;
-			node->key_remap[j] = by_remap;
-		}
-		else if (col->identity || col->has_default)
-			node->key_source[j] = RC_KEY_DEFAULT;
-		else
-			node->key_source[j] = RC_KEY_COPY;
-
 		if (node->key_source[j] == RC_KEY_DEFAULT)
 		{
 			Relation	rel = relation_open(table->relid, NoLock);
@@ -437,21 +438,9 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 
 	if (table->npk == 0)
 		return;
-	if (!fresh && b->describe_only)
-		node->problem = psprintf("no fresh primary key: no key column has a default, is an identity column or references a copied row");
-	else if (!fresh)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
-						node->display_name),
-				 i == 0 ?
-				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row.",
-						   node->display_name) :
-				 errdetail("No primary key column of \"%s\" has a default, is an identity column or references a copied row; the table is reached through %s.",
-						   node->display_name, node->reached_by),
-				 i == 0 ?
-				 errhint("Give a key column a default (an identity column or a sequence, for example), or pass a new key in overrides.") :
-				 errhint("Give a key column a default (an identity column or a sequence, for example), pass a new key in overrides, or skip the table.")));
+	if (!fresh)
+		node->problem = rowclone_no_fresh_key(table, i == 0 ? NULL : node->reached_by,
+											  b->describe_only);
 }
 
 /*
@@ -1136,38 +1125,42 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			else
 				node->fresh_columns = lappend(node->fresh_columns, col->name);
 		}
-		else if (col->generated || (slot < 0 && (is_reset(b, col) || col->identity)))
-			node->fresh_columns = lappend(node->fresh_columns, col->name);
-		else if (slot >= 0)
-		{
-			expr = psprintf("o.\"%d\"", slot);
-			slots = lappend_int(slots, slot);
-			if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
-				overriding = true;
-			node->fresh_columns = lappend(node->fresh_columns, col->name);
-		}
-		else if (r >= 0 && !node->remaps[r].deferred)
-		{
-			expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
-			node->remapped_columns = lappend(node->remapped_columns, col->name);
-		}
-		else if (r >= 0)
-		{
-			/* a deferred reference: NULL or the source's value for now */
-			RowcloneRemap *remap = &node->remaps[r];
-
-			remap->insert_null = true;
-			for (int q = 0; q < remap->nkeys; q++)
-				if (rowclone_column_by_attnum(table, remap->conkey[q])->not_null)
-					remap->insert_null = false;
-			expr = remap->insert_null ? "NULL" : psprintf("s.%s", quote_identifier(col->name));
-			node->remapped_columns = lappend(node->remapped_columns, col->name);
-		}
 		else
-		{
-			expr = psprintf("s.%s", quote_identifier(col->name));
-			node->copied_columns = lappend(node->copied_columns, col->name);
-		}
+			switch (rowclone_value_rule(table, col, slot >= 0, is_reset(b, col), r >= 0))
+			{
+				case RC_RULE_GENERATED:
+				case RC_RULE_RESET:
+				case RC_RULE_FRESH:
+					node->fresh_columns = lappend(node->fresh_columns, col->name);
+					break;
+				case RC_RULE_OVERRIDE:
+					expr = psprintf("o.\"%d\"", slot);
+					slots = lappend_int(slots, slot);
+					if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
+						overriding = true;
+					node->fresh_columns = lappend(node->fresh_columns, col->name);
+					break;
+				case RC_RULE_REFERENCE:
+					if (!node->remaps[r].deferred)
+						expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
+					else
+					{
+						/* a deferred reference: NULL or the source's value for now */
+						RowcloneRemap *remap = &node->remaps[r];
+
+						remap->insert_null = true;
+						for (int q = 0; q < remap->nkeys; q++)
+							if (rowclone_column_by_attnum(table, remap->conkey[q])->not_null)
+								remap->insert_null = false;
+						expr = remap->insert_null ? "NULL" : psprintf("s.%s", quote_identifier(col->name));
+					}
+					node->remapped_columns = lappend(node->remapped_columns, col->name);
+					break;
+				case RC_RULE_COPY:
+					expr = psprintf("s.%s", quote_identifier(col->name));
+					node->copied_columns = lappend(node->copied_columns, col->name);
+					break;
+			}
 		if (expr == NULL)
 			continue;
 		appendStringInfo(&targets, "%s%s", targets.len > 0 ? ", " : "", quote_identifier(col->name));

@@ -2,14 +2,13 @@
  *
  * plan.c
  *	  Plans a clone: which tables get rows (the source table and its is-a
- *	  parent chain), how each column of a copy gets its value, which
- *	  references inside the copied set need fixing up, and the prepared
- *	  statements that do it.  Plans are kept per backend, keyed by table,
- *	  key type and the shape of the options, and dropped when any table
- *	  they touch is invalidated.
+ *	  parent chain), the one-row statements that copy them, with each
+ *	  column's value from the rules of columns.c, and which references
+ *	  inside the copied set need fixing up.  Options are resolved against
+ *	  the tables here; plancache.c keeps the plans.
  *
  * Every user-visible planning error (unknown column, a key that cannot be
- * made fresh, ...) is raised here, before anything is written.
+ * made fresh, ...) is raised while planning, before anything is written.
  *
  *-------------------------------------------------------------------------
  */
@@ -25,6 +24,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "columns.h"
 #include "compat.h"
 #include "graph.h"
 #include "plan.h"
@@ -45,18 +45,6 @@ typedef struct PlanBuild
 	Oid			root_key_types[INDEX_MAX_KEYS];
 } PlanBuild;
 
-
-static char *
-pk_column_list(RowcloneTable *table)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int j = 0; j < table->npk; j++)
-		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "",
-						 rowclone_column_by_attnum(table, table->pk_attnums[j])->name);
-	return buf.data;
-}
 
 /*
  * The is-a link of a table: a foreign key whose columns are exactly its
@@ -331,60 +319,43 @@ plan_columns(PlanBuild *b, int ci, RowcloneInsertSpec *spec, int parent_param_ba
 		RowcloneColumn *col = &table->columns[i];
 		int			slot = override_slot(b, col);
 		int			link_pos = -1;
-		RowcloneColumnSource src;
+		RowcloneValueRule rule;
 
 		if (link != NULL)
 			for (int k = 0; k < link->nkeys; k++)
 				if (link->conkey[k] == col->attnum)
 					link_pos = k;
 
-		if (col->generated)
-			src = RC_COL_OMIT;
-		else if (slot >= 0)
+		rule = rowclone_value_rule(table, col, slot >= 0, is_reset(b, col), link_pos >= 0);
+		switch (rule)
 		{
-			src = RC_COL_OVERRIDE;
-			spec->override_slot[i] = slot;
-			spec->slots[spec->nslots] = slot;
-			spec->slot_types[spec->nslots++] = col->typid;
+			case RC_RULE_OVERRIDE:
+				spec->sources[i] = RC_COL_OVERRIDE;
+				spec->override_slot[i] = slot;
+				spec->slots[spec->nslots] = slot;
+				spec->slot_types[spec->nslots++] = col->typid;
+				break;
+			case RC_RULE_REFERENCE:
+				spec->sources[i] = RC_COL_PARENT_KEY;
+				for (int j = 0; j < parent->npk; j++)
+					if (parent->pk_attnums[j] == link->confkey[link_pos])
+						spec->parent_param[i] = parent_param_base + j + 1;
+				break;
+			case RC_RULE_COPY:
+				spec->sources[i] = RC_COL_COPY;
+				break;
+			case RC_RULE_GENERATED:
+			case RC_RULE_RESET:
+			case RC_RULE_FRESH:
+				spec->sources[i] = RC_COL_OMIT;
+				break;
 		}
-		else if (is_reset(b, col))
-			src = RC_COL_OMIT;
-		else if (link_pos >= 0)
-		{
-			src = RC_COL_PARENT_KEY;
-			for (int j = 0; j < parent->npk; j++)
-				if (parent->pk_attnums[j] == link->confkey[link_pos])
-					spec->parent_param[i] = parent_param_base + j + 1;
-		}
-		else if (col->identity)
-			src = RC_COL_OMIT;
-		else if (col->pk_position >= 0 && col->has_default)
-			src = RC_COL_OMIT;
-		else
-			src = RC_COL_COPY;
-		spec->sources[i] = src;
-
-		if (col->pk_position >= 0 &&
-			(src == RC_COL_OVERRIDE || src == RC_COL_PARENT_KEY ||
-			 (src == RC_COL_OMIT && (col->identity || col->has_default))))
+		if (col->pk_position >= 0 && rowclone_rule_makes_key_fresh(rule))
 			fresh = true;
 	}
 
 	if (!fresh)
-	{
-		RowcloneColumn *first = rowclone_column_by_attnum(table, table->pk_attnums[0]);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot give copies of table \"%s\" a fresh primary key",
-						rowclone_display_name(table)),
-				 table->npk == 1 ?
-				 errdetail("Primary key column \"%s\" has no default, is not an identity column and does not reference a copied row.",
-						   first->name) :
-				 errdetail("None of the primary key columns (%s) has a default, is an identity column or references a copied row.",
-						   pk_column_list(table)),
-				 errhint("Give a key column a default (an identity column or a sequence, for example), or pass a new key in overrides.")));
-	}
+		(void) rowclone_no_fresh_key(table, NULL, false);
 }
 
 static bool
@@ -491,7 +462,7 @@ check_key_type(PlanBuild *b, RowcloneTable *root)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("table \"%s\" has a composite primary key (%s)",
-						rowclone_display_name(root), pk_column_list(root)),
+						rowclone_display_name(root), rowclone_pk_column_list(root)),
 				 errdetail("A key of type %s names one column.", format_type_be(keytype)),
 				 errhint("Pass the key as a jsonb object keyed by column name, or as a jsonb array in key order.")));
 
