@@ -290,6 +290,34 @@ SELECT * FROM clone_graph('skipped', 1);
 SELECT clone_row('skipped', 1, cascade => true);
 SELECT count(*) AS skipped_rows FROM skipped;
 
+-- A BEFORE INSERT trigger that moves the key: clone_row follows it (the
+-- key returned is the row that exists); the set functions cannot (other
+-- copies already point at the key they made) and say so, naming the
+-- table, with nothing written. A trigger that leaves the key alone is fine.
+CREATE TABLE moved (id serial PRIMARY KEY, v text);
+CREATE TABLE moved_child (id serial PRIMARY KEY,
+                          moved_id int NOT NULL REFERENCES moved ON DELETE CASCADE);
+INSERT INTO moved VALUES (1, 'x');
+INSERT INTO moved_child VALUES (1, 1);
+SELECT setval('moved_id_seq', 10), setval('moved_child_id_seq', 10);
+CREATE FUNCTION move_key() RETURNS trigger LANGUAGE plpgsql AS
+$$BEGIN NEW.id := NEW.id + 1000; RETURN NEW; END$$;
+CREATE FUNCTION touch_row() RETURNS trigger LANGUAGE plpgsql AS
+$$BEGIN NEW.v := NEW.v || ' (touched)'; RETURN NEW; END$$;
+CREATE TRIGGER move_key BEFORE INSERT ON moved FOR EACH ROW WHEN (NEW.id > 1)
+	EXECUTE FUNCTION move_key();
+SELECT clone_row('moved', 1);
+SELECT * FROM clone_rows('moved', ARRAY[1]);
+SELECT * FROM clone_graph('moved', 1);
+SELECT clone_row('moved', 1, cascade => true);
+SELECT * FROM moved ORDER BY id;
+SELECT count(*) AS child_rows FROM moved_child;
+DROP TRIGGER move_key ON moved;
+CREATE TRIGGER touch_row BEFORE INSERT ON moved FOR EACH ROW EXECUTE FUNCTION touch_row();
+SELECT old_key, new_key FROM clone_rows('moved', ARRAY[1], cascade => true);
+SELECT m.id, m.v, c.id AS child FROM moved m LEFT JOIN moved_child c ON c.moved_id = m.id
+ ORDER BY m.id;
+
 -- A nested clone that invalidates the plan its caller is running.  The
 -- outer clone of t (is-a chain t -> p -> gp) fires a trigger on gp's copy
 -- that drops t's is-a link and clones t again: the nested call plans anew

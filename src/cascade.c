@@ -674,6 +674,7 @@ write_copies(CascadeState *st)
 		RowcloneNode *node = &g->nodes[i];
 		Datum	   *params;
 		int			n = 0;
+		uint64		inserted;
 		ListCell   *lc;
 
 		if (!node->untracked && st->rows[i]->nrows == 0)
@@ -713,12 +714,27 @@ write_copies(CascadeState *st)
 			n += remap_arrays(st, remap, &params[n]);
 		}
 		Assert(n == node->insert_nparams);
-		run(st, node->insert_plan, params, SPI_OK_INSERT);
+		run(st, node->insert_plan, params,
+			node->insert_checks_keys ? SPI_OK_SELECT : SPI_OK_INSERT);
 		pfree(params);
+		inserted = SPI_processed;
+		if (node->insert_checks_keys)
+		{
+			bool		isnull;
+			int64		changed;
+
+			inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+												   1, &isnull));
+			changed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+												  2, &isnull));
+			SPI_freetuptable(SPI_tuptable);
+			if (changed > 0)
+				rowclone_copy_keys_changed(node->display_name, changed, inserted);
+		}
 		if (node->untracked)
-			st->keyless_rows[i] += SPI_processed;
-		else if (SPI_processed != (uint64) st->rows[i]->nrows * st->round_copies)
-			rowclone_copies_not_inserted(node->display_name, SPI_processed,
+			st->keyless_rows[i] += inserted;
+		else if (inserted != (uint64) st->rows[i]->nrows * st->round_copies)
+			rowclone_copies_not_inserted(node->display_name, inserted,
 										 (uint64) st->rows[i]->nrows * st->round_copies);
 	}
 

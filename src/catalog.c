@@ -20,6 +20,7 @@
 #include "access/table.h"
 #include "catalog/catalog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -32,6 +33,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/reltrigger.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
@@ -272,6 +274,10 @@ build_table_entry(RowcloneTable *table, Relation rel)
 	int			n = 0;
 
 	table->relkind = rel->rd_rel->relkind;
+	/* a partition may have row triggers of its own: assume it does */
+	table->insert_triggers_may_change_keys =
+		table->relkind == RELKIND_PARTITIONED_TABLE ||
+		(rel->trigdesc != NULL && rel->trigdesc->trig_insert_before_row);
 	table->nspoid = RelationGetNamespace(rel);
 	table->nspname = get_namespace_name(table->nspoid);
 	table->relname = pstrdup(RelationGetRelationName(rel));

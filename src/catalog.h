@@ -55,6 +55,7 @@ typedef struct RowcloneTable
 	bool		valid;
 	MemoryContext cxt;
 	char		relkind;
+	bool		insert_triggers_may_change_keys;	/* BEFORE INSERT row triggers */
 	Oid			nspoid;
 	char	   *nspname;
 	char	   *relname;

@@ -120,3 +120,20 @@ rowclone_copies_not_inserted(const char *display_name, uint64 inserted, uint64 w
 					wanted - inserted, wanted, display_name),
 			 errdetail("A BEFORE INSERT trigger on the table returned NULL.")));
 }
+
+/*
+ * A BEFORE INSERT trigger gave some copies of a table another key than the
+ * one made for them.  The set shape has already pointed references at the
+ * keys it made, so it cannot follow; it never returns a key that does not
+ * exist.
+ */
+void
+rowclone_copy_keys_changed(const char *display_name, uint64 changed, uint64 inserted)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+			 errmsg("a BEFORE INSERT trigger on table \"%s\" changed the primary key of " UINT64_FORMAT " of " UINT64_FORMAT " copies",
+					display_name, changed, inserted),
+			 errdetail("The keys this call returns and the references of other copies to them would name rows that do not exist."),
+			 errhint("clone_row without cascade follows a key set by a trigger; otherwise let the trigger keep the key of the row it is given.")));
+}

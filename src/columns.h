@@ -31,6 +31,8 @@ extern char *rowclone_no_fresh_key(RowcloneTable *table, const char *reached_by,
 								   bool describe_only);
 extern void rowclone_copies_not_inserted(const char *display_name, uint64 inserted,
 										 uint64 wanted);
+extern void rowclone_copy_keys_changed(const char *display_name, uint64 changed,
+									   uint64 inserted);
 extern char *rowclone_pk_column_list(RowcloneTable *table);
 
 #endif							/* ROWCLONE_COLUMNS_H */

@@ -989,6 +989,26 @@ prepare_keymap(GraphBuild *b, int i, int r)
 }
 
 /*
+ * ... RETURNING the keys) SELECT count(*), count(*) of rows whose key is
+ * not one made for them: the INSERT of a table whose triggers may change
+ * the keys its copies were given ($npk+1... are the new keys).
+ */
+static void
+append_key_check(StringInfo sql, RowcloneTable *table, RowcloneNode *node)
+{
+	const char *nprefix[] = {"n"};
+
+	appendStringInfoString(sql, " RETURNING ");
+	for (int j = 0; j < node->npk; j++)
+		appendStringInfo(sql, "%st.%s", j > 0 ? ", " : "", quote_identifier(node->pk_names[j]));
+	appendStringInfoString(sql, ") SELECT pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE NOT EXISTS (SELECT FROM ");
+	append_unnest(sql, node->npk + 1, node->npk, node->pk_types, "k", nprefix, 1);
+	appendStringInfoString(sql, " WHERE ");
+	rowclone_sql_key_match(sql, table, "ins", numbered_refs("k.n", node->npk), node->pk_types);
+	appendStringInfoString(sql, ")) FROM ins");
+}
+
+/*
  * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM unnest(old key,
  * new key) m JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN
  * key maps of referenced copies].  Parameters: old key arrays, new key
@@ -1172,6 +1192,9 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 
 	check_array_types(node, node->npk, node->pk_types);
 	initStringInfo(&sql);
+	node->insert_checks_keys = !node->untracked && table->insert_triggers_may_change_keys;
+	if (node->insert_checks_keys)
+		appendStringInfoString(&sql, "WITH ins AS (");
 	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM ", table->sql_name,
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
 	if (!node->untracked)
@@ -1208,6 +1231,8 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			appendStringInfo(&sql, "%se%d.k0 IS NOT NULL",
 							 foreach_current_index(lc2) > 0 ? " OR " : "", lfirst_int(lc2));
 	}
+	if (node->insert_checks_keys)
+		append_key_check(&sql, table, node);
 	node->insert_plan = prepare_custom(sql.data, nargs, argtypes);
 
 	for (int r = 0; r < node->nremaps; r++)

@@ -102,6 +102,9 @@ typedef struct RowcloneNode
 	SPIPlanPtr	insert_plan;
 	int			insert_nparams;
 	bool		insert_takes_overrides;
+	bool		insert_checks_keys;	/* a trigger may change the keys made for
+									 * the copies: the INSERT counts the rows
+									 * it inserted and those that kept them */
 	bool		untracked;		/* rows not fetched one by one: the INSERT finds
 								 * them through the incoming edges (a table
 								 * without a key, or a leaf nothing needs the
