@@ -87,7 +87,19 @@ SELECT clone_row('doc', 1, '{"secret": "mine"}');
 -- ... but when secret takes its default, the clone reads and writes only
 -- columns the role may use, as a plain INSERT ... SELECT could.
 SELECT clone_row('doc', 1, reset => '{secret}');
+-- The set shape draws the keys itself and inserts them: without INSERT on
+-- the key column every set function says so (42501) before any write,
+-- whether or not it cascades.
+SELECT * FROM clone_rows('doc', ARRAY[1], reset => '{secret}');
+SELECT * FROM clone_graph('doc', 1, reset => '{secret}');
+SELECT clone_row('doc', 1, reset => '{secret}', cascade => true);
 RESET ROLE;
+SELECT last_value AS seq_before FROM doc_id_seq \gset
+GRANT INSERT (id) ON doc TO regress_rowclone_columns;
+SET ROLE regress_rowclone_columns;
+SELECT count(*) FROM clone_rows('doc', ARRAY[1], reset => '{secret}');
+RESET ROLE;
+SELECT last_value - :seq_before AS keys_drawn FROM doc_id_seq;
 SELECT * FROM doc WHERE id >= 10 ORDER BY id;
 
 --

@@ -415,10 +415,28 @@ check_insert_privileges(CascadeState *st)
 
 		if (node->untracked || st->rows[i]->nrows == 0)
 			continue;			/* the executor checks before any default */
-		if (pg_class_aclcheck(node->relid, user, ACL_INSERT) != ACLCHECK_OK &&
-			pg_attribute_aclcheck_all(node->relid, user, ACL_INSERT, ACLMASK_ANY) != ACLCHECK_OK)
+		if (pg_class_aclcheck(node->relid, user, ACL_INSERT) == ACLCHECK_OK)
+			continue;
+		if (pg_attribute_aclcheck_all(node->relid, user, ACL_INSERT, ACLMASK_ANY) != ACLCHECK_OK)
 			aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(node->relid)),
 						   get_rel_name(node->relid));
+
+		/*
+		 * This shape draws the keys of the copies itself and names the key
+		 * columns in its INSERT, where a one-row clone leaves a column with
+		 * a default out: with column privileges, it needs INSERT on them.
+		 */
+		for (int j = 0; j < node->npk; j++)
+			if (node->key_source[j] == RC_KEY_DEFAULT &&
+				pg_attribute_aclcheck(node->relid, node->pk_attnums[j], user,
+									  ACL_INSERT) != ACLCHECK_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied to insert the new keys of copies of table \"%s\"",
+								node->display_name),
+						 errdetail("clone_rows, clone_graph and cascades draw the copies' keys from the default of column \"%s\" and insert them; the current user has no INSERT privilege on that column.",
+								   node->pk_names[j]),
+						 errhint("Grant INSERT on the column, or use clone_row without cascade, which leaves the column to its default.")));
 	}
 }
 
