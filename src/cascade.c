@@ -675,7 +675,11 @@ remap_arrays(CascadeState *st, RowcloneRemap *remap, Datum *out)
 			for (uint64 r = 0; r < rows; r++)
 				values[r] = SPI_getbinval(tt->vals[r], tt->tupdesc, c + 1, &nulls[r]);
 			out[c] = make_array(values, nulls, (int) rows, remap->map_types[c % remap->nmap]);
+			pfree(values);
+			pfree(nulls);
 		}
+		/* the arrays hold copies of the values: one result per round is freed */
+		SPI_freetuptable(tt);
 		return 2 * remap->nmap;
 	}
 }
