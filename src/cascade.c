@@ -331,8 +331,8 @@ closure(CascadeState *st, Datum *root_key_arrays)
 				RowcloneEdge *edge = &g->edges[e];
 				Datum		arrays[INDEX_MAX_KEYS];
 
-				if (edge->parent != i || edge->closure_plan == NULL)
-					continue;	/* a child without a key finds its own rows */
+				if (edge->parent != i)
+					continue;
 				CHECK_FOR_INTERRUPTS();
 				if (edge->chain_plan != NULL)
 				{
@@ -342,6 +342,8 @@ closure(CascadeState *st, Datum *root_key_arrays)
 					rs = st->rows[i];
 					continue;
 				}
+				if (edge->closure_plan == NULL)
+					continue;	/* a child without a key finds its own rows */
 				for (int k = 0; k < edge->nkeys; k++)
 					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
 				/* the set may have grown: re-read rs after adding */

@@ -707,14 +707,17 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	for (int k = 0; k < fk->nkeys; k++)
 		types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
 	check_array_types(&b->nodes[edge->parent], fk->nkeys, types);
+	if (edge_is_chain(b, edge))
+	{
+		prepare_chain(b, edge, fk, types);
+		return;
+	}
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT %s FROM ", fetch_list(b, edge->child));
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
 	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
 	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
-	if (edge_is_chain(b, edge))
-		prepare_chain(b, edge, fk, types);
 }
 
 /*
@@ -1103,35 +1106,11 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		int			r = remap_of_column(node, col->attnum, &pos);
 		char	   *expr = NULL;
 
-		if (col->pk_position >= 0 && node->untracked &&
-			node->key_source[col->pk_position] == RC_KEY_DEFAULT)
-		{
-			/* left out: the stored default or identity fires */
-			node->fresh_columns = lappend(node->fresh_columns, col->name);
-		}
-		else if (col->pk_position >= 0 && node->untracked)
-		{
-			/* an untracked key column is built like any other column */
-			if (slot >= 0)
-			{
-				expr = psprintf("o.\"%d\"", slot);
-				slots = lappend_int(slots, slot);
-				if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
-					overriding = true;
-				node->fresh_columns = lappend(node->fresh_columns, col->name);
-			}
-			else if (r >= 0)
-			{
-				expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
-				node->remapped_columns = lappend(node->remapped_columns, col->name);
-			}
-			else
-			{
-				expr = psprintf("s.%s", quote_identifier(col->name));
-				node->copied_columns = lappend(node->copied_columns, col->name);
-			}
-		}
-		else if (col->pk_position >= 0)
+		/*
+		 * A tracked key column takes the key made in C; every other column,
+		 * an untracked table's key too, follows the rule in the INSERT.
+		 */
+		if (col->pk_position >= 0 && !node->untracked)
 		{
 			RowcloneKeySource src = node->key_source[col->pk_position];
 

@@ -67,7 +67,8 @@ typedef struct RowcloneEdge
 	int			nkeys;
 	int			parent_fetch_col[INDEX_MAX_KEYS];	/* referenced values */
 	SPIPlanPtr	closure_plan;	/* $ = arrays of referenced values;
-								 * returns the child's fetched columns */
+								 * returns the child's fetched columns
+								 * (NULL: an untracked child, or a chain) */
 	SPIPlanPtr	chain_plan;		/* a self-reference of the source table that
 								 * is its only way in: the whole chain below
 								 * the source rows in one recursive query

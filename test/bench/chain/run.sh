@@ -23,14 +23,8 @@ read -r -a SIZES <<<"${CHAIN_SIZES:-100k}"
 OUT=$(mktemp -d -t rowclone-chain.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
-rows_of() {
-	[[ $1 =~ ^([0-9]+)([kKmM]?)$ ]] || { echo "CHAIN_SIZES: bad size '$1'" >&2; exit 2; }
-	case ${BASH_REMATCH[2]} in
-	k | K) echo $((BASH_REMATCH[1] * 1000)) ;;
-	m | M) echo $((BASH_REMATCH[1] * 1000000)) ;;
-	*) echo "${BASH_REMATCH[1]}" ;;
-	esac
-}
+# shellcheck source=test/bench/lib.sh
+. ../lib.sh
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || { echo "CHAIN_RUNS must be >= 1" >&2; exit 2; }
 
 statement() { # statement METHOD
@@ -74,13 +68,11 @@ SQL
 	echo "$ms"
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-
 printf '\n==> deep chain: a self-referencing chain of %s rows copied from its head, %s runs per method, interleaved\n' \
 	"${SIZES[*]}" "$RUNS"
 printf '\n    %-8s %14s %18s %22s\n' rows "clone_row ms" "recursive CTE ms" "clone_row × CTE"
 for s in "${SIZES[@]}"; do
-	n=$(rows_of "$s")
+	n=$(rows_of "$s" CHAIN_SIZES)
 	dropdb --if-exists "$DB" >/dev/null 2>&1 || true
 	createdb "$DB"
 	psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -v rows="$n" -c 'CREATE EXTENSION rowclone' \

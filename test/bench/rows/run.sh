@@ -24,18 +24,12 @@ METHODS=(clone_rows handwritten)
 OUT=$(mktemp -d -t rowclone-rows.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
-rows_of() {
-	[[ $1 =~ ^([0-9]+)([kKmM]?)$ ]] || { echo "ROWS_SIZES: bad size '$1'" >&2; exit 2; }
-	case ${BASH_REMATCH[2]} in
-	k | K) echo $((BASH_REMATCH[1] * 1000)) ;;
-	m | M) echo $((BASH_REMATCH[1] * 1000000)) ;;
-	*) echo "${BASH_REMATCH[1]}" ;;
-	esac
-}
+# shellcheck source=test/bench/lib.sh
+. ../lib.sh
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || { echo "ROWS_RUNS must be >= 1" >&2; exit 2; }
 max=0
 for s in "${SIZES[@]}"; do
-	n=$(rows_of "$s")
+	n=$(rows_of "$s" ROWS_SIZES)
 	[ "$n" -le "$max" ] || max=$n
 done
 
@@ -74,11 +68,9 @@ SQL
 	echo "$ms"
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-
 printf '\n    %-8s %14s %14s %20s\n' rows "clone_rows ms" "handwritten ms" "clone_rows × hand"
 for s in "${SIZES[@]}"; do
-	n=$(rows_of "$s")
+	n=$(rows_of "$s" ROWS_SIZES)
 	for m in "${METHODS[@]}"; do
 		run "$m" "$n" >/dev/null # warm-up
 		: >"$OUT/ms.$m"
