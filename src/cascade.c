@@ -47,6 +47,7 @@ typedef struct CascadeState
 	int		   *cursor;			/* rows whose children were looked up */
 	Datum	  **old_arrays;		/* per node, per key column, after keys */
 	Datum	  **new_arrays;
+	Datum	   *copy_arrays;	/* per node: the copy number of each key */
 	Datum		overrides;
 	uint64	   *keyless_rows;	/* per node without a key: rows copied */
 	Datum	   *override_values;	/* typed, for key overrides */
@@ -54,7 +55,6 @@ typedef struct CascadeState
 	RowcloneSources *sources;
 	RowcloneKey *key;			/* NULL: many source rows */
 	int			copies;
-	int			round_copies;	/* copies the current statements write */
 	int			current;		/* node being written, for the error context */
 } CascadeState;
 
@@ -91,7 +91,7 @@ cascade_error_callback(void *arg)
 		else if (st->current >= 0)
 			errcontext("while copying rows of table \"%s\" (%d in all) in a clone of %d %s of table \"%s\"",
 					   st->g->nodes[st->current].display_name,
-					   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
+					   st->rows[st->current] ? st->rows[st->current]->nrows * st->copies : 0,
 					   nsource, nsource == 1 ? "row" : "rows", root->display_name);
 		else
 			errcontext("while cloning rows of table \"%s\"", root->display_name);
@@ -103,7 +103,7 @@ cascade_error_callback(void *arg)
 	else if (st->current >= 0)
 		errcontext("while copying rows of table \"%s\" (%d in all) in a clone of row %s of table \"%s\"",
 				   st->g->nodes[st->current].display_name,
-				   st->rows[st->current] ? st->rows[st->current]->nrows * st->round_copies : 0,
+				   st->rows[st->current] ? st->rows[st->current]->nrows * st->copies : 0,
 				   describe_source_key(st), root->display_name);
 	else
 		errcontext("while cloning row %s of table \"%s\"",
@@ -583,107 +583,105 @@ make_keys(CascadeState *st)
 }
 
 /*
- * Arrays of old and new keys per table for the statements that write
- * copies first .. first + n - 1: each source key repeated n times, and the
- * matching slice of new keys.
+ * The key map of every table: arrays of old keys (each source key once per
+ * copy), new keys, and copy numbers (1 for the first nrows, then 2, ...),
+ * in the order of new_key.  One set of statements writes all copies.
  */
 static void
-round_arrays(CascadeState *st, int first, int n)
+build_key_maps(CascadeState *st)
 {
 	RowcloneGraph *g = st->g;
+	int			n = st->copies;
 
-	if (st->old_arrays == NULL)
-	{
-		st->old_arrays = palloc0(sizeof(Datum *) * g->nnodes);
-		st->new_arrays = palloc0(sizeof(Datum *) * g->nnodes);
-		for (int i = 0; i < g->nnodes; i++)
-		{
-			st->old_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
-			st->new_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
-		}
-	}
-	st->round_copies = n;
+	st->old_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+	st->new_arrays = palloc0(sizeof(Datum *) * g->nnodes);
+	st->copy_arrays = palloc0(sizeof(Datum) * g->nnodes);
 	for (int i = 0; i < g->nnodes; i++)
 	{
 		RowcloneRowSet *rs = st->rows[i];
 		int			nrows = rs->nrows;
+		int			total = nrows * n;
+		Datum	   *values = palloc(sizeof(Datum) * Max(total, 1));
+		bool	   *nulls = palloc(sizeof(bool) * Max(total, 1));
 
+		st->old_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
+		st->new_arrays[i] = palloc0(sizeof(Datum) * Max(g->nodes[i].npk, 1));
 		for (int j = 0; j < g->nodes[i].npk; j++)
 		{
-			if (st->old_arrays[i][j] != (Datum) 0)
-				pfree(DatumGetPointer(st->old_arrays[i][j]));
-			if (st->new_arrays[i][j] != (Datum) 0)
-				pfree(DatumGetPointer(st->new_arrays[i][j]));
 			if (n == 1)
 				st->old_arrays[i][j] = column_array(rs, j, 0, nrows);
 			else
 			{
-				Datum	   *values = palloc(sizeof(Datum) * Max(nrows * n, 1));
-				bool	   *nulls = palloc(sizeof(bool) * Max(nrows * n, 1));
-
 				for (int c = 0; c < n; c++)
 				{
 					memcpy(values + c * nrows, rs->values[j], sizeof(Datum) * nrows);
 					memcpy(nulls + c * nrows, rs->nulls[j], sizeof(bool) * nrows);
 				}
-				st->old_arrays[i][j] = make_array(values, nulls, nrows * n, rs->types[j]);
-				pfree(values);
-				pfree(nulls);
+				st->old_arrays[i][j] = make_array(values, nulls, total, rs->types[j]);
 			}
-			st->new_arrays[i][j] = make_array(rs->new_key[j] + first * nrows,
-											  rs->new_key_null[j] + first * nrows,
-											  nrows * n, g->nodes[i].pk_types[j]);
+			st->new_arrays[i][j] = make_array(rs->new_key[j], rs->new_key_null[j], total,
+											  g->nodes[i].pk_types[j]);
 		}
+		for (int k = 0; k < total; k++)
+		{
+			values[k] = Int32GetDatum(k / nrows + 1);
+			nulls[k] = false;
+		}
+		st->copy_arrays[i] = make_array(values, nulls, total, INT4OID);
+		pfree(values);
+		pfree(nulls);
 	}
 }
 
+/* The key map of node i into out: KEYMAP_NARGS(npk) parameters. */
+static int
+key_map_params(CascadeState *st, int i, Datum *out)
+{
+	int			npk = st->g->nodes[i].npk;
+
+	for (int j = 0; j < npk; j++)
+	{
+		out[j] = st->old_arrays[i][j];
+		out[npk + j] = st->new_arrays[i][j];
+	}
+	out[2 * npk] = st->copy_arrays[i];
+	return 2 * npk + 1;
+}
+
 /*
- * The key map of a remap as 2 * nmap arrays (old values, then new): the
- * target's key arrays, or for a unique key its values read back from the
- * target's copies (which must exist by now).
+ * The key map of a remap (KEYMAP_NARGS(nmap) arrays): the target's, or
+ * for a unique key its values read back from the target's copies (which
+ * must exist by now), with the copy numbers.
  */
 static int
 remap_arrays(CascadeState *st, RowcloneRemap *remap, Datum *out)
 {
-	RowcloneNode *target = &st->g->nodes[remap->target];
-	int			n = 0;
+	Datum		params[KEYMAP_NARGS(INDEX_MAX_KEYS)];
+	SPITupleTable *tt;
+	uint64		rows;
 
 	if (!remap->via_unique)
-	{
-		for (int j = 0; j < target->npk; j++)
-			out[n++] = st->old_arrays[remap->target][j];
-		for (int j = 0; j < target->npk; j++)
-			out[n++] = st->new_arrays[remap->target][j];
-		return n;
-	}
-	else
-	{
-		Datum		params[2 * INDEX_MAX_KEYS];
-		SPITupleTable *tt;
-		uint64		rows;
+		return key_map_params(st, remap->target, out);
 
-		for (int j = 0; j < target->npk; j++)
-			params[n++] = st->old_arrays[remap->target][j];
-		for (int j = 0; j < target->npk; j++)
-			params[n++] = st->new_arrays[remap->target][j];
-		run(st, remap->keymap_plan, params, SPI_OK_SELECT);
-		tt = SPI_tuptable;
-		rows = SPI_processed;
-		for (int c = 0; c < 2 * remap->nmap; c++)
-		{
-			Datum	   *values = palloc(sizeof(Datum) * Max(rows, 1));
-			bool	   *nulls = palloc(sizeof(bool) * Max(rows, 1));
+	key_map_params(st, remap->target, params);
+	run(st, remap->keymap_plan, params, SPI_OK_SELECT);
+	tt = SPI_tuptable;
+	rows = SPI_processed;
+	for (int c = 0; c < KEYMAP_NARGS(remap->nmap); c++)
+	{
+		Datum	   *values = palloc(sizeof(Datum) * Max(rows, 1));
+		bool	   *nulls = palloc(sizeof(bool) * Max(rows, 1));
 
-			for (uint64 r = 0; r < rows; r++)
-				values[r] = SPI_getbinval(tt->vals[r], tt->tupdesc, c + 1, &nulls[r]);
-			out[c] = make_array(values, nulls, (int) rows, remap->map_types[c % remap->nmap]);
-			pfree(values);
-			pfree(nulls);
-		}
-		/* the arrays hold copies of the values: one result per round is freed */
-		SPI_freetuptable(tt);
-		return 2 * remap->nmap;
+		for (uint64 r = 0; r < rows; r++)
+			values[r] = SPI_getbinval(tt->vals[r], tt->tupdesc, c + 1, &nulls[r]);
+		out[c] = make_array(values, nulls, (int) rows,
+							c < 2 * remap->nmap ? remap->map_types[c % remap->nmap] : INT4OID);
+		pfree(values);
+		pfree(nulls);
 	}
+	/* the arrays hold copies of the values */
+	SPI_freetuptable(tt);
+	return KEYMAP_NARGS(remap->nmap);
 }
 
 /* Phase 3 and 4: one INSERT per table, then the deferred references. */
@@ -705,10 +703,10 @@ write_copies(CascadeState *st)
 			continue;
 		params = palloc(sizeof(Datum) * Max(node->insert_nparams, 1));
 		st->current = i;
-		for (int j = 0; j < node->npk && !node->untracked; j++)
-			params[n++] = st->old_arrays[i][j];
-		for (int j = 0; j < node->npk && !node->untracked; j++)
-			params[n++] = st->new_arrays[i][j];
+		if (!node->untracked)
+			n = key_map_params(st, i, params);
+		else
+			params[n++] = Int32GetDatum(st->copies);
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
 		/* no key: the referenced values of copied rows within max_depth */
@@ -757,9 +755,9 @@ write_copies(CascadeState *st)
 		}
 		if (node->untracked)
 			st->keyless_rows[i] += inserted;
-		else if (inserted != (uint64) st->rows[i]->nrows * st->round_copies)
+		else if (inserted != (uint64) st->rows[i]->nrows * st->copies)
 			rowclone_copies_not_inserted(node->display_name, inserted,
-										 (uint64) st->rows[i]->nrows * st->round_copies);
+										 (uint64) st->rows[i]->nrows * st->copies);
 	}
 
 	for (int o = 0; o < g->nnodes; o++)
@@ -773,17 +771,14 @@ write_copies(CascadeState *st)
 		for (int r = 0; r < node->nremaps; r++)
 		{
 			RowcloneRemap *remap = &node->remaps[r];
-			Datum		params[4 * INDEX_MAX_KEYS];
-			int			n = 0;
+			Datum		params[2 * KEYMAP_NARGS(INDEX_MAX_KEYS)];
+			int			n;
 
 			/* a reference inserted as NULL is restored even when it points out of the set */
 			if (!remap->deferred ||
 				(st->rows[remap->target]->nrows == 0 && !remap->insert_null))
 				continue;
-			for (int j = 0; j < node->npk; j++)
-				params[n++] = st->old_arrays[i][j];
-			for (int j = 0; j < node->npk; j++)
-				params[n++] = st->new_arrays[i][j];
+			n = key_map_params(st, i, params);
 			n += remap_arrays(st, remap, &params[n]);
 			run(st, remap->fixup_count_plan, params, SPI_OK_SELECT);
 			{
@@ -833,10 +828,9 @@ rowclone_sources_of_key(RowclonePlan *plan, RowcloneKey *key, RowcloneSources *s
  * Run a set-based clone of the source rows.  Call inside SPI_connect; the
  * result's memory lives in the current (SPI) memory context.
  *
- * Several copies of each row are written by the same statements, the
- * source keys repeated, when no statement joins a key map (copy c of a row
- * must then reference copy c of its target, which a join by old key
- * cannot tell apart); otherwise each copy is its own round of statements.
+ * All copies of every row are written by one round of statements: the
+ * key maps carry the copy number, and copy c of a row references copy c
+ * of its target.
  */
 void
 rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum overrides,
@@ -852,7 +846,6 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum ove
 	st.sources = sources;
 	st.key = sources->key;
 	st.copies = sources->copies;
-	st.round_copies = 1;
 	st.overrides = overrides;
 	st.current = -1;
 	st.snapshot = RegisterSnapshot(GetTransactionSnapshot());
@@ -874,17 +867,8 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum ove
 	{
 		check_insert_privileges(&st);
 		make_keys(&st);
-		if (g->one_round || st.copies == 1)
-		{
-			round_arrays(&st, 0, st.copies);
-			write_copies(&st);
-		}
-		else
-			for (int c = 0; c < st.copies; c++)
-			{
-				round_arrays(&st, c, 1);
-				write_copies(&st);
-			}
+		build_key_maps(&st);
+		write_copies(&st);
 	}
 
 	UnregisterSnapshot(st.snapshot);

@@ -604,11 +604,12 @@ fetch_list(GraphBuild *b, int i)
 
 /*
  * ROWS FROM (pg_catalog.unnest($first::t0[]), ...) AS alias(prefix0, ...):
- * the multi-argument unnest(a, b) shorthand only exists unqualified.
+ * the multi-argument unnest(a, b) shorthand only exists unqualified.  With
+ * copy_column, one more int4 array, column "c", follows.
  */
 static void
-append_unnest(StringInfo buf, int first, int n, Oid *types, const char *alias,
-			  const char **prefixes, int nprefixes)
+append_unnest_columns(StringInfo buf, int first, int n, Oid *types, const char *alias,
+					  const char **prefixes, int nprefixes, bool copy_column)
 {
 	int			p = first;
 
@@ -620,11 +621,45 @@ append_unnest(StringInfo buf, int first, int n, Oid *types, const char *alias,
 							 rowclone_qualified_type_name(get_array_type(types[k])));
 			p++;
 		}
+	if (copy_column)
+		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.int4[])", p);
 	appendStringInfo(buf, ") AS %s(", alias);
 	for (int g = 0; g < nprefixes; g++)
 		for (int k = 0; k < n; k++)
 			appendStringInfo(buf, "%s%s%d", g + k > 0 ? ", " : "", prefixes[g], k);
+	if (copy_column)
+		appendStringInfoString(buf, ", c");
 	appendStringInfoChar(buf, ')');
+}
+
+static void
+append_unnest(StringInfo buf, int first, int n, Oid *types, const char *alias,
+			  const char **prefixes, int nprefixes)
+{
+	append_unnest_columns(buf, first, n, types, alias, prefixes, nprefixes, false);
+}
+
+/*
+ * A key map, $first on: alias(o0, ..., n0, ..., c), the old key, the new key
+ * and the copy number of each copy (KEYMAP_NARGS(n) parameters).  Copy c of
+ * a row references copy c of its target: joins match c as well as the key.
+ */
+static void
+append_keymap(StringInfo buf, int first, int n, Oid *types, const char *alias)
+{
+	const char *prefixes[] = {"o", "n"};
+
+	append_unnest_columns(buf, first, n, types, alias, prefixes, 2, true);
+}
+
+/* Argument types of a key map of n columns of types, at args. */
+static void
+keymap_arg_types(Oid *args, int n, Oid *types)
+{
+	for (int g = 0; g < 2; g++)
+		for (int k = 0; k < n; k++)
+			args[g * n + k] = get_array_type(types[k]);
+	args[2 * n] = INT4ARRAYOID;
 }
 
 static void
@@ -827,17 +862,15 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 	RowcloneRemap *remap = &b->nodes[i].remaps[r];
 	RowcloneForeignKey *fk = remap_fk(table, remap);
 	char	   *alias = psprintf("r%d", r);
-	const char *prefixes[] = {"o", "n"};
 
 	appendStringInfoString(joins, " LEFT JOIN ");
-	append_unnest(joins, remap->join_param, remap->nmap, remap->map_types, alias, prefixes, 2);
-	appendStringInfoString(joins, " ON ");
+	append_keymap(joins, remap->join_param, remap->nmap, remap->map_types, alias);
+	appendStringInfo(joins, " ON %s.c = m.c", alias);
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
 
-		if (q > 0)
-			appendStringInfoString(joins, " AND ");
+		appendStringInfoString(joins, " AND ");
 		/* conpfeqop: referenced (left) = referencing (right) */
 		generate_operator_clause(joins, psprintf("%s.o%d", alias, remap->target_pos[q]),
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
@@ -859,9 +892,8 @@ remapped_column(GraphBuild *b, int i, int r, int pos, RowcloneColumn *col,
 	if (remap->join_param == 0)
 	{
 		remap->join_param = *nargs + 1;
-		for (int g = 0; g < 2; g++)
-			for (int j = 0; j < remap->nmap; j++)
-				argtypes[(*nargs)++] = get_array_type(remap->map_types[j]);
+		keymap_arg_types(argtypes + *nargs, remap->nmap, remap->map_types);
+		*nargs += KEYMAP_NARGS(remap->nmap);
 		append_remap_join(joins, b, i, r);
 	}
 	return psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
@@ -887,7 +919,7 @@ remap_of_column(RowcloneNode *node, AttrNumber attnum, int *pos)
  * the source rows: UPDATE ONLY t SET fk = the referenced copy (or, for a
  * reference inserted as NULL, the source's value) FROM the key map of t
  * JOIN the source rows LEFT JOIN the referenced table's key map.
- * Parameters: t's old and new key arrays, the target's old and new.
+ * Parameters: t's key map, then the target's.
  */
 static void
 prepare_fixup(GraphBuild *b, int i, int r)
@@ -900,9 +932,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	StringInfoData from;
 	StringInfoData cond;
 	StringInfoData count;
-	const char *prefixes[] = {"o", "n"};
-	Oid			uargs[4 * INDEX_MAX_KEYS];
-	int			nu = 0;
+	Oid			uargs[2 * KEYMAP_NARGS(INDEX_MAX_KEYS)];
 
 	initStringInfo(&upd);
 	initStringInfo(&from);
@@ -916,18 +946,17 @@ prepare_fixup(GraphBuild *b, int i, int r)
 		appendStringInfo(&upd, "%s%s = CASE WHEN r.o0 IS NOT NULL THEN r.n%d ELSE s.%s END",
 						 q > 0 ? ", " : "", name, remap->target_pos[q], name);
 	}
-	append_unnest(&from, 1, node->npk, node->pk_types, "me", prefixes, 2);
+	append_keymap(&from, 1, node->npk, node->pk_types, "me");
 	appendStringInfo(&from, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	rowclone_sql_key_match(&from, table, "s", numbered_refs("me.o", node->npk), node->pk_types);
 	appendStringInfoString(&from, " LEFT JOIN ");
-	append_unnest(&from, 2 * node->npk + 1, remap->nmap, remap->map_types, "r", prefixes, 2);
-	appendStringInfoString(&from, " ON ");
+	append_keymap(&from, KEYMAP_NARGS(node->npk) + 1, remap->nmap, remap->map_types, "r");
+	appendStringInfoString(&from, " ON r.c = me.c");
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
 
-		if (q > 0)
-			appendStringInfoString(&from, " AND ");
+		appendStringInfoString(&from, " AND ");
 		generate_operator_clause(&from, psprintf("r.o%d", remap->target_pos[q]),
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
@@ -949,21 +978,17 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	/* the copies the UPDATE must find: fewer found means a policy hid some */
 	appendStringInfo(&count, "SELECT pg_catalog.count(*) FROM %s WHERE %s", from.data, cond.data);
 
-	for (int g = 0; g < 2; g++)
-		for (int j = 0; j < node->npk; j++)
-			uargs[nu++] = get_array_type(node->pk_types[j]);
-	for (int g = 0; g < 2; g++)
-		for (int j = 0; j < remap->nmap; j++)
-			uargs[nu++] = get_array_type(remap->map_types[j]);
-	remap->fixup_plan = prepare_custom(upd.data, nu, uargs);
-	remap->fixup_count_plan = prepare_custom(count.data, nu, uargs);
+	keymap_arg_types(uargs, node->npk, node->pk_types);
+	keymap_arg_types(uargs + KEYMAP_NARGS(node->npk), remap->nmap, remap->map_types);
+	remap->fixup_plan = prepare_custom(upd.data, KEYMAP_NARGS(node->npk) + KEYMAP_NARGS(remap->nmap), uargs);
+	remap->fixup_count_plan = prepare_custom(count.data, KEYMAP_NARGS(node->npk) + KEYMAP_NARGS(remap->nmap), uargs);
 }
 
 /*
  * The key map of a foreign key to a unique key other than the primary key:
  * old and new values of the referenced columns, read from the target's
- * source rows and their copies once the copies exist.  Parameters: the
- * target's old and new key arrays.
+ * source rows and their copies once the copies exist, with the copy
+ * numbers.  Parameters: the target's key map.
  */
 static void
 prepare_keymap(GraphBuild *b, int i, int r)
@@ -973,22 +998,22 @@ prepare_keymap(GraphBuild *b, int i, int r)
 	RowcloneNode *tnode = &b->nodes[remap->target];
 	RowcloneForeignKey *fk = remap_fk(b->tables[i], remap);
 	StringInfoData sql;
-	const char *prefixes[] = {"o", "n"};
+	Oid			args[KEYMAP_NARGS(INDEX_MAX_KEYS)];
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
 	for (int g = 0; g < 2; g++)
 		for (int k = 0; k < fk->nkeys; k++)
-			appendStringInfo(&sql, "%s%c.%s", g + k > 0 ? ", " : "", g == 0 ? 's' : 't',
+			appendStringInfo(&sql, "%c.%s, ", g == 0 ? 's' : 't',
 							 quote_identifier(rowclone_column_by_attnum(target, fk->confkey[k])->name));
-	appendStringInfoString(&sql, " FROM ");
-	append_unnest(&sql, 1, tnode->npk, tnode->pk_types, "m", prefixes, 2);
+	appendStringInfoString(&sql, "m.c FROM ");
+	append_keymap(&sql, 1, tnode->npk, tnode->pk_types, "m");
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(target), target->sql_name);
 	rowclone_sql_key_match(&sql, target, "s", numbered_refs("m.o", tnode->npk), tnode->pk_types);
 	appendStringInfo(&sql, " JOIN %s%s AS t ON ", rowclone_only(target), target->sql_name);
 	rowclone_sql_key_match(&sql, target, "t", numbered_refs("m.n", tnode->npk), tnode->pk_types);
-	remap->keymap_plan = prepare_custom(sql.data, 2 * tnode->npk,
-										array_arg_types(tnode->npk, tnode->pk_types, 2));
+	keymap_arg_types(args, tnode->npk, tnode->pk_types);
+	remap->keymap_plan = prepare_custom(sql.data, KEYMAP_NARGS(tnode->npk), args);
 }
 
 /*
@@ -1012,11 +1037,13 @@ append_key_check(StringInfo sql, RowcloneTable *table, RowcloneNode *node)
 }
 
 /*
- * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM unnest(old key,
- * new key) m JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN
- * key maps of referenced copies].  Parameters: old key arrays, new key
- * arrays, the overrides jsonb if the table has non-key overrides, then old
- * and new key arrays of each joined referenced table.
+ * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM t's key map m
+ * JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN key maps of
+ * referenced copies ON copy and key].  All copies of every row in one
+ * statement.  Parameters: t's key map (an untracked table: the number of
+ * copies, m.c from generate_series), the overrides jsonb if the table has
+ * non-key overrides, the referenced values of incoming edges (untracked),
+ * then the key map of each joined referenced table.
  *
  * Also classifies the columns for clone_plan; prepares only with prepare.
  */
@@ -1030,10 +1057,9 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	StringInfoData joins;
 	StringInfoData sql;
 	Oid		   *argtypes;
-	int			maxargs = 2 * node->npk + 1;
+	int			maxargs = KEYMAP_NARGS(node->npk) + 1;
 	int			nargs = 0;
 	bool		overriding = false;
-	const char *mprefix[] = {"o", "n"};
 	List	   *slots = NIL;
 	ListCell   *lc;
 
@@ -1049,11 +1075,16 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		if (b->g->edges[e].child == i)
 			maxargs += b->g->edges[e].nkeys;
 	for (int r = 0; r < node->nremaps; r++)
-		maxargs += 2 * node->remaps[r].nmap;
+		maxargs += KEYMAP_NARGS(node->remaps[r].nmap);
 	argtypes = palloc(sizeof(Oid) * maxargs);
-	for (int g = 0; g < 2 && !node->untracked; g++)
-		for (int j = 0; j < node->npk; j++)
-			argtypes[nargs++] = get_array_type(node->pk_types[j]);
+	/* the copies: a key map, or, for an untracked table, their number */
+	if (!node->untracked)
+	{
+		keymap_arg_types(argtypes, node->npk, node->pk_types);
+		nargs = KEYMAP_NARGS(node->npk);
+	}
+	else
+		argtypes[nargs++] = INT4OID;
 	for (int c = 0; c < table->ncolumns; c++)
 		if ((table->columns[c].pk_position < 0 || node->untracked) &&
 			override_slot_of(b, &table->columns[c]) >= 0)
@@ -1178,12 +1209,13 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
 	if (!node->untracked)
 	{
-		append_unnest(&sql, 1, node->npk, node->pk_types, "m", mprefix, 2);
+		append_keymap(&sql, 1, node->npk, node->pk_types, "m");
 		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
 	}
 	else
-		appendStringInfo(&sql, "%s%s AS s", rowclone_only(table), table->sql_name);
+		appendStringInfo(&sql, "%s%s AS s CROSS JOIN pg_catalog.generate_series(1, $1) AS m(c)",
+						 rowclone_only(table), table->sql_name);
 	if (slots != NIL)
 	{
 		bool		first = true;
@@ -1289,15 +1321,6 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 		if (prepare && !b.nodes[i].untracked)
 			prepare_seed(&b, i);
 		plan_insert(&b, i, prepare);
-	}
-	b.g->one_round = true;
-	for (int i = 0; i < b.nnodes; i++)
-	{
-		if (b.nodes[i].untracked)
-			b.g->one_round = false;
-		for (int r = 0; r < b.nodes[i].nremaps; r++)
-			if (b.nodes[i].remaps[r].join_param != 0 || b.nodes[i].remaps[r].deferred)
-				b.g->one_round = false;
 	}
 	return b.g;
 }

@@ -58,6 +58,12 @@ typedef struct RowcloneRemap
 	SPIPlanPtr	fixup_count_plan;	/* deferred: copies fixup_plan must update */
 } RowcloneRemap;
 
+/*
+ * Parameters of a key map of n key columns: arrays of old keys, new keys
+ * and copy numbers (graph.c's append_keymap).
+ */
+#define KEYMAP_NARGS(n) (2 * (n) + 1)
+
 /* A foreign key followed down: rows referencing copied rows are copied. */
 typedef struct RowcloneEdge
 {
@@ -126,8 +132,6 @@ typedef struct RowcloneGraph
 	int			nedges;
 	RowcloneEdge *edges;
 	int		   *order;			/* insert (and key generation) order */
-	bool		one_round;		/* no statement joins a key map: several copies
-								 * of each row can share one set of statements */
 	int			noverride_slots;
 	Oid		   *override_types; /* slot -> column type, for key overrides */
 } RowcloneGraph;
