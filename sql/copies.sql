@@ -95,6 +95,31 @@ JOIN item i ON i.template_id = m.new_key
 GROUP BY old_key, copy_rank ORDER BY old_key DESC, copy_rank;
 SELECT tbl, count(*) AS insert_statements FROM statements GROUP BY tbl ORDER BY tbl;
 
+-- Order (SPEC "Order"): within a table, copies get their keys in the order
+-- of their source rows' keys, copy 1 of every row before copy 2, whatever
+-- order the rows are read in (an UPDATE moves a row to the end of its
+-- table).
+CREATE TABLE project (id serial PRIMARY KEY, name text);
+CREATE TABLE task (id serial PRIMARY KEY,
+                   project_id int NOT NULL REFERENCES project ON DELETE CASCADE,
+                   title text NOT NULL);
+INSERT INTO project (name) VALUES ('p');
+INSERT INTO task (project_id, title) SELECT 1, 't' || i FROM generate_series(1, 200) i;
+UPDATE task SET title = title || '!' WHERE id IN (1, 77);
+SELECT (SELECT array_agg(id ORDER BY ctid) FROM task)
+       = (SELECT array_agg(id ORDER BY id) FROM task) AS read_in_key_order;
+SELECT count(*) AS copies FROM clone_rows('project', ARRAY[1], cascade => true, copies => 2);
+-- clone_graph lists every copy, so its task keys are made in C: the same order
+SELECT count(*) AS rows_copied FROM clone_graph('project', 1);
+SELECT p.id AS project, count(*) AS tasks,
+       array_agg(t.title ORDER BY t.id) = (SELECT array_agg(title ORDER BY id) FROM task
+                                           WHERE project_id = 1) AS same_order
+FROM task t JOIN project p ON p.id = t.project_id
+WHERE p.id > 1 GROUP BY p.id ORDER BY p.id;
+SELECT max(t.id) FILTER (WHERE t.project_id = 2) < min(t.id) FILTER (WHERE t.project_id = 3)
+       AS copy_1_before_copy_2
+FROM task t;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA rc_copies CASCADE;

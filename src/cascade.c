@@ -506,18 +506,23 @@ make_keys(CascadeState *st)
 		RowcloneRowSet *rs = st->rows[i];
 		ExprState  *defaults[INDEX_MAX_KEYS] = {0};
 
+		int		   *key_order;
+
 		rowclone_rowset_alloc_new_keys(rs, st->copies);
 		for (int j = 0; j < node->npk; j++)
 			if (node->key_source[j] == RC_KEY_DEFAULT)
 				defaults[j] = ExecPrepareExpr(node->key_default[j], estate);
 
-		for (int slot = 0; slot < rs->nrows * st->copies; slot++)
+		/* copy 1 of every row in key order, then copy 2, ... */
+		key_order = rowclone_rowset_key_order(rs);
+		for (int k = 0; k < rs->nrows * st->copies; k++)
 		{
-			int			row = slot % Max(rs->nrows, 1);
-			int			copy = slot / Max(rs->nrows, 1);
+			int			row = key_order[k % rs->nrows];
+			int			copy = k / rs->nrows;
+			int			slot = copy * rs->nrows + row;
 			bool		fresh = false;
 
-			if ((slot & 1023) == 0)
+			if ((k & 1023) == 0)
 			{
 				CHECK_FOR_INTERRUPTS();
 				ResetExprContext(econtext);
@@ -578,6 +583,7 @@ make_keys(CascadeState *st)
 			if (node->fresh_by_reference && !fresh)
 				report_stale_key(st, i, row);
 		}
+		pfree(key_order);
 	}
 	FreeExecutorState(estate);
 }

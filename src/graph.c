@@ -1241,6 +1241,11 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		foreach(lc2, node->incoming)
 			appendStringInfo(&sql, "%se%d.k0 IS NOT NULL",
 							 foreach_current_index(lc2) > 0 ? " OR " : "", lfirst_int(lc2));
+		/* defaults are drawn in this order: copy 1 of every row first, by key */
+		appendStringInfoString(&sql, " ORDER BY m.c");
+		for (int j = 0; j < table->npk; j++)
+			appendStringInfo(&sql, ", s.%s",
+							 quote_identifier(rowclone_column_by_attnum(table, table->pk_attnums[j])->name));
 	}
 	if (node->insert_checks_keys)
 		append_key_check(&sql, table, node);

@@ -21,6 +21,7 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/sortsupport.h"
 #include "utils/typcache.h"
 
 #include "rowset.h"
@@ -298,4 +299,66 @@ rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs, int copies)
 		rs->new_key[c] = MemoryContextAllocZero(rs->cxt, sizeof(Datum) * n);
 		rs->new_key_null[c] = MemoryContextAllocZero(rs->cxt, sizeof(bool) * n);
 	}
+}
+
+typedef struct KeyOrder
+{
+	RowcloneRowSet *rs;
+	SortSupportData ssup[INDEX_MAX_KEYS];
+} KeyOrder;
+
+static int
+compare_rows_by_key(const void *a, const void *b, void *arg)
+{
+	KeyOrder   *ko = (KeyOrder *) arg;
+	int			ra = *(const int *) a;
+	int			rb = *(const int *) b;
+
+	for (int c = 0; c < ko->rs->nkey; c++)
+	{
+		int			cmp = ApplySortComparator(ko->rs->values[c][ra], false,
+											  ko->rs->values[c][rb], false, &ko->ssup[c]);
+
+		if (cmp != 0)
+			return cmp;
+	}
+	return ra - rb;
+}
+
+/*
+ * The rows in the btree order of their keys (SPEC "Order": copies get
+ * their fresh keys in their source rows' key order), or in the order they
+ * were added where a key type has no btree order.  Allocated in the
+ * current memory context.
+ */
+int *
+rowclone_rowset_key_order(RowcloneRowSet *rs)
+{
+	int		   *order = palloc(sizeof(int) * Max(rs->nrows, 1));
+	KeyOrder	ko;
+	bool		sorted = true;
+
+	for (int r = 0; r < rs->nrows; r++)
+		order[r] = r;
+	if (rs->nrows < 2 || rs->nkey == 0)
+		return order;
+	memset(&ko, 0, sizeof(ko));
+	ko.rs = rs;
+	for (int c = 0; c < rs->nkey; c++)
+	{
+		TypeCacheEntry *tc = lookup_type_cache(rs->types[c], TYPECACHE_LT_OPR);
+
+		if (!OidIsValid(tc->lt_opr))
+			return order;
+		ko.ssup[c].ssup_cxt = CurrentMemoryContext;
+		ko.ssup[c].ssup_collation = rs->collations[c];
+		PrepareSortSupportFromOrderingOp(tc->lt_opr, &ko.ssup[c]);
+	}
+	/* rows usually come in key order already: check before sorting */
+	for (int r = 1; r < rs->nrows && sorted; r++)
+		if (compare_rows_by_key(&order[r - 1], &order[r], &ko) > 0)
+			sorted = false;
+	if (!sorted)
+		qsort_arg(order, rs->nrows, sizeof(int), compare_rows_by_key, &ko);
+	return order;
 }

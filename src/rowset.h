@@ -49,5 +49,6 @@ extern RowcloneRowSet *rowclone_rowset_create(MemoryContext parent, int ncols, i
 extern int	rowclone_rowset_add(RowcloneRowSet *rs, Datum *values, bool *nulls, int depth);
 extern int	rowclone_rowset_find(RowcloneRowSet *rs, Datum *key);
 extern void rowclone_rowset_alloc_new_keys(RowcloneRowSet *rs, int copies);
+extern int *rowclone_rowset_key_order(RowcloneRowSet *rs);
 
 #endif							/* ROWCLONE_ROWSET_H */
