@@ -19,7 +19,7 @@ OBJS = \
 	src/graph.o \
 	src/cascade.o \
 	src/rowset.o
-DATA = sql/rowclone--0.1.sql
+DATA = sql/rowclone--0.1.sql sql/rowclone--0.2.sql sql/rowclone--0.1--0.2.sql
 
 # Every suite is optional: ":=" leaves a variable empty (so pgxs's ifdef skips
 # the suite) when there is nothing to run. Regress tests run in one database,

@@ -141,6 +141,9 @@ SELECT * FROM clone_rows('restaurant', ARRAY[2, 1], copies => 2);
 SELECT r.place_ptr_id, p.address, r.cuisine
 FROM restaurant r JOIN place p ON p.id = r.place_ptr_id ORDER BY 1;
 
+-- copies => NULL means one copy (or, with an overrides array, one per object)
+SELECT copy FROM clone_rows('item', ARRAY[1], copies => NULL);
+
 --
 -- Bad calls: the SPEC's SQLSTATE, nothing written.
 --
@@ -149,8 +152,6 @@ SELECT * FROM clone_rows('item', ARRAY[1, NULL]);
 SELECT * FROM clone_rows('item', NULL::int[]);
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM clone_rows(NULL, ARRAY[1]);
-\echo sqlstate :LAST_ERROR_SQLSTATE
-SELECT * FROM clone_rows('item', ARRAY[1], copies => NULL);
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM clone_rows('item', ARRAY[1], copies => 0);
 \echo sqlstate :LAST_ERROR_SQLSTATE

@@ -42,46 +42,55 @@ WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
   AND d.deptype = 'e' AND e.extname = 'rowclone';
 -- The control file: not trusted, superuser only, not relocatable.
 SELECT name, version, superuser, trusted, relocatable
-FROM pg_catalog.pg_available_extension_versions WHERE name = 'rowclone';
+FROM pg_catalog.pg_available_extension_versions WHERE name = 'rowclone' ORDER BY version;
 
 --
--- The installed script's text.  Comments and string literals are left out
--- before looking at it.
+-- The installed scripts' text: the install script of 0.2 and the update
+-- from 0.1.  Comments and string literals are left out before looking at
+-- them.
 --
-SELECT pg_catalog.pg_read_file(setting || '/extension/rowclone--0.1.sql') AS script
-FROM pg_catalog.pg_config WHERE name = 'SHAREDIR' \gset
 CREATE TEMP TABLE script AS
-SELECT :'script'::text AS raw,
+SELECT f AS file, pg_catalog.pg_read_file(c.setting || '/extension/' || f) AS raw
+FROM pg_catalog.pg_config c,
+     pg_catalog.unnest(ARRAY['rowclone--0.2.sql', 'rowclone--0.1--0.2.sql']) AS f
+WHERE c.name = 'SHAREDIR';
+ALTER TABLE script ADD COLUMN code text;
+UPDATE script SET code =
        pg_catalog.lower(pg_catalog.regexp_replace(pg_catalog.regexp_replace(
-           pg_catalog.regexp_replace(:'script'::text, '/\*.*?\*/', ' ', 'g'),
-           '--[^\n]*', ' ', 'g'), '''([^'']|'''')*''', ' ', 'g')) AS code;
--- Sourced by psql instead of CREATE EXTENSION, it stops at once.
-SELECT code ~ '^\s*\\echo [^\n]*\\quit' AS stops_in_psql FROM script;
--- It has only CREATE FUNCTION and COMMENT ON statements: it never replaces
--- an object (CREATE OR REPLACE would take over, or keep the owner of, an
--- object someone created first), and never changes settings, roles,
--- privileges or data.
-SELECT DISTINCT (pg_catalog.regexp_match(stmt, '^\s*(\w+\s+\w+)'))[1] AS statement
+           pg_catalog.regexp_replace(raw, '/\*.*?\*/', ' ', 'g'),
+           '--[^\n]*', ' ', 'g'), '''([^'']|'''')*''', ' ', 'g'));
+-- Sourced by psql instead of CREATE EXTENSION, each stops at once.
+SELECT file, code ~ '^\s*\\echo [^\n]*\\quit' AS stops_in_psql FROM script ORDER BY file;
+-- They have only CREATE FUNCTION and COMMENT ON statements, and the update
+-- one DROP FUNCTION, of the clone_rows whose result 0.2 changes: they
+-- never replace an object (CREATE OR REPLACE would take over, or keep the
+-- owner of, an object someone created first), and never change settings,
+-- roles, privileges or data.
+SELECT DISTINCT file, (pg_catalog.regexp_match(stmt, '^\s*(\w+\s+\w+)'))[1] AS statement
 FROM script, pg_catalog.regexp_split_to_table(
          pg_catalog.regexp_replace(code, '\\echo[^\n]*', ''), ';') AS stmt
 WHERE stmt ~ '\S'
-ORDER BY 1;
--- Every object it creates is named in the extension's schema.
-SELECT m[1] AS unqualified_create
+ORDER BY 1, 2;
+SELECT file, m[1] AS dropped
+FROM script, pg_catalog.regexp_matches(code, 'drop\s+function\s+([^(]+)\(', 'g') AS m;
+-- Every object they create is named in the extension's schema.
+SELECT file, m[1] AS unqualified_create
 FROM script, pg_catalog.regexp_matches(code,
      'create\s+(?:function|procedure|aggregate|type|domain|operator|cast|table|view|sequence)\s+(?!@extschema@\.)(\S+)', 'g') AS m;
-SELECT count(*) > 0 AS creates_functions
-FROM script, pg_catalog.regexp_matches(code, 'create\s+function\s+@extschema@\.', 'g');
--- Every type it names is qualified (types are the only references in it:
--- its functions are C).
-SELECT DISTINCT m[1] AS unqualified_type
+SELECT file, count(*) AS creates_functions
+FROM script, pg_catalog.regexp_matches(code, 'create\s+function\s+@extschema@\.', 'g')
+GROUP BY file ORDER BY file;
+-- Every type they name is qualified (types are the only references in
+-- them: the functions are C).
+SELECT DISTINCT file, m[1] AS unqualified_type
 FROM script, pg_catalog.regexp_matches(code, '(?<![.\w"])([a-z_][a-z0-9_]*)', 'g') AS m
 WHERE m[1] IN (SELECT t.typname FROM pg_catalog.pg_type t
                WHERE t.typnamespace = 'pg_catalog'::pg_catalog.regnamespace
                  AND t.typtype <> 'p')
-ORDER BY 1;
-SELECT count(*) > 0 AS has_qualified_types
-FROM script, pg_catalog.regexp_matches(code, 'pg_catalog\.(regclass|jsonb|text|int4)', 'g');
+ORDER BY 1, 2;
+SELECT file, count(*) > 0 AS has_qualified_types
+FROM script, pg_catalog.regexp_matches(code, 'pg_catalog\.(regclass|jsonb|text|int4)', 'g')
+GROUP BY file ORDER BY file;
 DROP TABLE script;
 
 --

@@ -361,18 +361,23 @@ closure(CascadeState *st, Datum *root_key_arrays)
 	}
 }
 
-/* Typed values of overrides that set key columns: one query. */
+/*
+ * Typed values of overrides that set key columns, one query: noverride_slots
+ * values, or with fan-out that many per copy (copy c's at c * nslots).
+ */
 static void
 read_key_overrides(CascadeState *st)
 {
 	RowcloneGraph *g = st->g;
+	int			nslots = Max(g->noverride_slots, 1);
+	int			nobjects = g->per_copy_overrides ? st->copies : 1;
 	StringInfoData sql;
 	bool		any = false;
 	Oid			argtypes[1] = {JSONBOID};
 	int			rc;
 
-	st->override_values = palloc0(sizeof(Datum) * Max(g->noverride_slots, 1));
-	st->override_nulls = palloc0(sizeof(bool) * Max(g->noverride_slots, 1));
+	st->override_values = palloc0(sizeof(Datum) * nslots * nobjects);
+	st->override_nulls = palloc0(sizeof(bool) * nslots * nobjects);
 	for (int i = 0; i < g->nnodes; i++)
 		for (int j = 0; j < g->nodes[i].npk; j++)
 			if (g->nodes[i].key_source[j] == RC_KEY_OVERRIDE)
@@ -380,25 +385,29 @@ read_key_overrides(CascadeState *st)
 	if (!any)
 		return;
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, RC_SQL_MARK "SELECT * FROM pg_catalog.jsonb_to_record($1) AS o(");
+	appendStringInfo(&sql, RC_SQL_MARK "SELECT * FROM pg_catalog.%s($1) AS o(",
+					 g->per_copy_overrides ? "jsonb_to_recordset" : "jsonb_to_record");
 	for (int s = 0; s < g->noverride_slots; s++)
 		appendStringInfo(&sql, "%s\"%d\" %s", s > 0 ? ", " : "", s,
 						 rowclone_qualified_type_name(g->override_types[s]));
 	appendStringInfoChar(&sql, ')');
-	rc = SPI_execute_with_args(sql.data, 1, argtypes, &st->overrides, NULL, true, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+	rc = SPI_execute_with_args(sql.data, 1, argtypes, &st->overrides, NULL, true, 0);
+	if (rc != SPI_OK_SELECT || SPI_processed != (uint64) nobjects)
 		elog(ERROR, "rowclone: could not read overrides");
-	for (int s = 0; s < g->noverride_slots; s++)
-	{
-		int16		typlen;
-		bool		typbyval;
-		Datum		v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, s + 1,
-									  &st->override_nulls[s]);
+	for (int c = 0; c < nobjects; c++)
+		for (int s = 0; s < g->noverride_slots; s++)
+		{
+			int16		typlen;
+			bool		typbyval;
+			int			k = c * nslots + s;
+			Datum		v = SPI_getbinval(SPI_tuptable->vals[c], SPI_tuptable->tupdesc, s + 1,
+										  &st->override_nulls[k]);
 
-		get_typlenbyval(g->override_types[s], &typlen, &typbyval);
-		st->override_values[s] = st->override_nulls[s] ? (Datum) 0 :
-			datumCopy(v, typbyval, typlen);
-	}
+			get_typlenbyval(g->override_types[s], &typlen, &typbyval);
+			st->override_values[k] = st->override_nulls[k] ? (Datum) 0 :
+				datumCopy(v, typbyval, typlen);
+		}
+	SPI_freetuptable(SPI_tuptable);
 }
 
 /*
@@ -537,9 +546,15 @@ make_keys(CascadeState *st)
 					case RC_KEY_COPY:
 						break;
 					case RC_KEY_OVERRIDE:
-						v = st->override_values[node->key_slot[j]];
-						isnull = st->override_nulls[node->key_slot[j]];
-						break;
+						{
+							int			k = node->key_slot[j];
+
+							if (g->per_copy_overrides)
+								k += copy * Max(g->noverride_slots, 1);
+							v = st->override_values[k];
+							isnull = st->override_nulls[k];
+							break;
+						}
 					case RC_KEY_DEFAULT:
 						v = ExecEvalExprSwitchContext(defaults[j], econtext, &isnull);
 						if (!isnull)
@@ -1036,7 +1051,7 @@ rowclone_cascade_emit(RowcloneCascadeResult *result, Tuplestorestate *store, Tup
 }
 
 /*
- * clone_rows's rows: (old key as passed, new key) for every copy of every
+ * clone_rows's rows: (old key as passed, new key, copy) for every copy of every
  * source row, in the order of the keys array (a repeated key once), copies
  * in order.  New keys come back in the type of the keys' elements: one
  * array cast for one-column keys, one query building jsonb objects for
@@ -1132,11 +1147,12 @@ rowclone_cascade_emit_pairs(RowclonePlan *plan, RowcloneCascadeResult *result,
 	for (int o = 0; o < nout; o++)
 		for (int c = 0; c < copies; c++)
 		{
-			Datum		values[2];
-			bool		nulls[2] = {false, false};
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
 
 			values[0] = keys->given[out_elem[o]];
 			values[1] = new_keys[o * copies + c];
+			values[2] = Int32GetDatum(c + 1);	/* a 0.1 definition has no copy column */
 			tuplestore_putvalues(store, desc, values, nulls);
 		}
 }

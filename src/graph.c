@@ -1220,7 +1220,11 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	{
 		bool		first = true;
 
-		appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(", ov_param);
+		/* one object for every copy, or (fan-out) object c for copy c */
+		if (b->req->fanout > 0)
+			appendStringInfo(&sql, " JOIN ROWS FROM (pg_catalog.jsonb_to_recordset($%d) AS (", ov_param);
+		else
+			appendStringInfo(&sql, " CROSS JOIN pg_catalog.jsonb_to_record($%d) AS o(", ov_param);
 		foreach(lc, slots)
 		{
 			int			slot = lfirst_int(lc);
@@ -1230,6 +1234,13 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			first = false;
 		}
 		appendStringInfoChar(&sql, ')');
+		if (b->req->fanout > 0)
+		{
+			appendStringInfoString(&sql, ") WITH ORDINALITY AS o(");
+			foreach(lc, slots)
+				appendStringInfo(&sql, "\"%d\", ", lfirst_int(lc));
+			appendStringInfoString(&sql, "c) ON o.c = m.c");
+		}
 	}
 	appendStringInfoString(&sql, incoming.data);
 	appendStringInfoString(&sql, joins.data);
@@ -1315,6 +1326,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	for (e = 0; e < b.g->nedges && prepare; e++)
 		if (!b.nodes[b.g->edges[e].child].untracked)
 			prepare_edge(&b, &b.g->edges[e], b.edge_fk_array[e]);
+	b.g->per_copy_overrides = req->fanout > 0;
 	b.g->noverride_slots = req->noverride_keys;
 	b.g->override_types = palloc0(sizeof(Oid) * Max(req->noverride_keys, 1));
 	for (int s = 0; s < req->noverride_keys; s++)

@@ -132,6 +132,7 @@ typedef struct RowcloneGraph
 	int			nedges;
 	RowcloneEdge *edges;
 	int		   *order;			/* insert (and key generation) order */
+	bool		per_copy_overrides; /* fan-out: an array, object c for copy c */
 	int			noverride_slots;
 	Oid		   *override_types; /* slot -> column type, for key overrides */
 } RowcloneGraph;

@@ -25,6 +25,8 @@ typedef struct RowcloneRequest
 	bool		set_mode;		/* plan with the set-based engine (graph.c) */
 	bool		need_rows;		/* the caller lists every copy (clone_graph) */
 	int32		max_depth;		/* -1: no limit */
+	int			fanout;			/* clone_rows: objects of an overrides array,
+								 * one per copy; 0 for one object */
 	int			noverride_keys;
 	char	  **override_keys;	/* raw keys of overrides, in jsonb order */
 	int			nreset;

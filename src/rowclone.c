@@ -80,10 +80,72 @@ typedef struct OptionArgs
 	int			cascade;
 	int			skip;
 	int			max_depth;
+	bool		fanout;			/* overrides may be an array, one per copy */
 } OptionArgs;
 
-static const OptionArgs clone_args = {2, 3, 4, 5, 6};
-static const OptionArgs plan_args = {-1, -1, 1, 2, 3};
+static const OptionArgs clone_args = {2, 3, 4, 5, 6, false};
+static const OptionArgs rows_args = {2, 3, 4, 5, 6, true};
+static const OptionArgs plan_args = {-1, -1, 1, 2, 3, false};
+
+/* The keys of a jsonb object, in jsonb order, appended to keys[*n]. */
+static void
+object_keys(JsonbContainer *obj, char **keys, int *n)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_KEY)
+			keys[(*n)++] = pnstrdup(v.val.string.val, v.val.string.len);
+}
+
+/*
+ * Fan-out: overrides is an array of objects, one per copy, each naming the
+ * same columns (the plan has one column list for all copies).  Sets the
+ * override keys from the first.
+ */
+static void
+decode_fanout(Jsonb *ov, RowcloneRequest *req)
+{
+	int			n = JB_ROOT_COUNT(ov);
+
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("overrides must not be an empty array"),
+				 errhint("Pass one object per copy, or NULL for no overrides.")));
+	for (int e = 0; e < n; e++)
+	{
+		JsonbValue *elem = getIthJsonbValueFromContainer(&ov->root, e);
+		int			nkeys = 0;
+
+		if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of overrides is not a jsonb object", e + 1),
+					 errhint("An overrides array holds one object per copy, such as '[{\"name\": \"a\"}, {\"name\": \"b\"}]'.")));
+		if (e == 0)
+		{
+			req->override_keys = palloc(sizeof(char *) *
+										Max(JsonContainerSize(elem->val.binary.data), 1));
+			object_keys(elem->val.binary.data, req->override_keys, &req->noverride_keys);
+			continue;
+		}
+		nkeys = JsonContainerSize(elem->val.binary.data);
+		for (int k = 0; k < req->noverride_keys && nkeys == req->noverride_keys; k++)
+			if (getKeyJsonValueFromContainer(elem->val.binary.data, req->override_keys[k],
+											 strlen(req->override_keys[k]), NULL) == NULL)
+				nkeys = -1;
+		if (nkeys != req->noverride_keys)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of overrides names other columns than element 1", e + 1),
+					 errdetail("Every object of an overrides array must name the same columns."),
+					 errhint("Give each copy a value for each column, JSON null for NULL.")));
+	}
+	req->fanout = n;
+}
 
 /*
  * Decode the options of a clone function.  The signature string captures
@@ -98,23 +160,22 @@ decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest 
 	if (args->overrides >= 0 && !PG_ARGISNULL(args->overrides))
 	{
 		Jsonb	   *ov = PG_GETARG_JSONB_P(args->overrides);
-		JsonbIterator *it;
-		JsonbValue	v;
-		JsonbIteratorToken tok;
-		int			n = 0;
 
-		if (!JB_ROOT_IS_OBJECT(ov))
+		if (args->fanout && JB_ROOT_IS_ARRAY(ov) && !JB_ROOT_IS_SCALAR(ov))
+			decode_fanout(ov, req);
+		else if (!JB_ROOT_IS_OBJECT(ov))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("overrides must be a jsonb object"),
-					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}'.")));
+					 args->fanout ?
+					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}', or an array of such objects, one per copy.") :
+					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}'; an array of objects, one per copy, is for clone_rows.")));
+		else
+		{
+			req->override_keys = palloc(sizeof(char *) * Max(JB_ROOT_COUNT(ov), 1));
+			object_keys(&ov->root, req->override_keys, &req->noverride_keys);
+		}
 		req->overrides = ov;
-		req->override_keys = palloc(sizeof(char *) * Max(JB_ROOT_COUNT(ov), 1));
-		it = JsonbIteratorInit(&ov->root);
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (tok == WJB_KEY)
-				req->override_keys[n++] = pnstrdup(v.val.string.val, v.val.string.len);
-		req->noverride_keys = n;
 	}
 	if (args->reset >= 0 && !PG_ARGISNULL(args->reset))
 		req->reset = text_array_items(PG_GETARG_ARRAYTYPE_P(args->reset), "reset", &req->nreset);
@@ -157,8 +218,8 @@ decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest 
 		return;
 	}
 	initStringInfo(&sig);
-	appendStringInfo(&sig, "c%d s%d g%d d%d o", req->cascade, req->set_mode, req->need_rows,
-					 req->max_depth);
+	appendStringInfo(&sig, "c%d s%d g%d d%d f%d o", req->cascade, req->set_mode, req->need_rows,
+					 req->max_depth, req->fanout > 0);
 	for (int i = 0; i < req->noverride_keys; i++)
 		appendStringInfo(&sig, "\x1f%s", req->override_keys[i]);
 	appendStringInfoString(&sig, "\x1er");
@@ -170,17 +231,11 @@ decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest 
 	req->signature = sig.data;
 }
 
-/*
- * overrides re-keyed "0", "1", ... in the order of plan->override_keys,
- * the names the generated jsonb_to_record column list uses.
- */
-static Datum
-overrides_param(RowclonePlan *plan, Jsonb *ov)
+/* One overrides object, re-keyed (see overrides_param), pushed to *state. */
+static JsonbValue *
+push_rekeyed(JsonbParseState **state, RowclonePlan *plan, JsonbContainer *obj)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
-
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < plan->noverrides; i++)
 	{
 		const char *raw = plan->override_keys[i];
@@ -191,12 +246,35 @@ overrides_param(RowclonePlan *plan, Jsonb *ov)
 		k.type = jbvString;
 		k.val.string.val = slot;
 		k.val.string.len = strlen(slot);
-		pushJsonbValue(&state, WJB_KEY, &k);
-		v = getKeyJsonValueFromContainer(&ov->root, raw, strlen(raw), NULL);
+		pushJsonbValue(state, WJB_KEY, &k);
+		v = getKeyJsonValueFromContainer(obj, raw, strlen(raw), NULL);
 		Assert(v != NULL);
-		pushJsonbValue(&state, WJB_VALUE, v);
+		pushJsonbValue(state, WJB_VALUE, v);
 	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * overrides re-keyed "0", "1", ... in the order of plan->override_keys,
+ * the names the generated jsonb_to_record column list uses; a fan-out
+ * array becomes an array of such objects, in copy order.
+ */
+static Datum
+overrides_param(RowclonePlan *plan, Jsonb *ov)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	if (!JB_ROOT_IS_ARRAY(ov))
+		res = push_rekeyed(&state, plan, &ov->root);
+	else
+	{
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		for (int e = 0; e < (int) JB_ROOT_COUNT(ov); e++)
+			push_rekeyed(&state, plan,
+						 getIthJsonbValueFromContainer(&ov->root, e)->val.binary.data);
+		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
 	return JsonbPGetDatum(JsonbValueToJsonb(res));
 }
 
@@ -434,8 +512,9 @@ PG_FUNCTION_INFO_V1(rowclone_clone_rows);
 
 /*
  * clone_rows(rel, keys, overrides, reset, cascade, skip, max_depth, copies)
- *	  RETURNS TABLE (old_key, new_key): one row per copy made, the source
- *	  rows copied as one set.
+ *	  RETURNS TABLE (old_key, new_key, copy): one row per copy made, the
+ *	  source rows copied as one set.  (Under the 0.1 SQL definition the
+ *	  result has no copy column.)
  */
 Datum
 rowclone_clone_rows(PG_FUNCTION_ARGS)
@@ -450,21 +529,28 @@ rowclone_clone_rows(PG_FUNCTION_ARGS)
 		null_argument("rel");
 	if (PG_ARGISNULL(1))
 		null_argument("keys");
-	if (PG_ARGISNULL(7))
-		null_argument("copies");
 	req.relid = PG_GETARG_OID(0);
 	arraytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 	req.keytype = get_element_type(arraytype);
 	if (!OidIsValid(req.keytype))
 		elog(ERROR, "rowclone: keys is not an array");
-	copies = PG_GETARG_INT32(7);
+	req.set_mode = true;
+	decode_options(fcinfo, &rows_args, &req);
+	/* NULL: one copy, or one per object of an overrides array */
+	copies = PG_ARGISNULL(7) ? Max(req.fanout, 1) : PG_GETARG_INT32(7);
 	if (copies < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("copies must be at least 1"),
 				 errdetail("copies is %d.", copies)));
-	req.set_mode = true;
-	decode_options(fcinfo, &clone_args, &req);
+	if (req.fanout > 0 && copies != req.fanout)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("copies must be the length of the overrides array"),
+				 errdetail_plural("copies is %d; overrides holds %d object, one per copy.",
+								  "copies is %d; overrides holds %d objects, one per copy.",
+								  req.fanout, copies, req.fanout),
+				 errhint("Leave copies out: it defaults to the length of the array.")));
 	InitMaterializedSRF(fcinfo, 0);
 	(void) run_clone(fcinfo, &req, CLONE_ROWS, copies, &isnull);
 	return (Datum) 0;
