@@ -303,11 +303,7 @@ closure(CascadeState *st, Datum *root_key_arrays)
 	if (st->rows[0]->nrows == 0 && st->sources->missing_ok)
 		return;
 	if (st->rows[0]->nrows == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("row %s of table \"%s\" not found",
-						describe_source_key(st), g->nodes[0].display_name),
-				 errdetail("The row does not exist, or the current user cannot see it.")));
+		rowclone_row_not_found(describe_source_key(st), g->nodes[0].display_name);
 
 	for (int depth = 0;; depth++)
 	{
@@ -831,7 +827,9 @@ rowclone_sources_of_key(RowclonePlan *plan, RowcloneKey *key, RowcloneSources *s
 	memset(sources, 0, sizeof(*sources));
 	sources->copies = 1;
 	sources->key = key;
-	if (plan->key_as_jsonb)
+	if (key->matches_nothing)
+		sources->key_arrays[0] = make_array(NULL, NULL, 0, root->pk_types[0]);
+	else if (plan->key_as_jsonb)
 	{
 		for (int j = 0; j < root->npk; j++)
 			sources->key_arrays[j] = make_array(&key->values[j], NULL, 1, root->pk_types[j]);
@@ -902,6 +900,13 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum ove
 	result->new_arrays = st.new_arrays;
 }
 
+static void
+returning_keys_callback(void *arg)
+{
+	errcontext("while returning the keys of the copies of rows of table \"%s\"",
+			   ((RowcloneNode *) arg)->display_name);
+}
+
 /* clone_row's result: the root copy's key in the caller's key type. */
 Datum
 rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, bool *isnull)
@@ -912,7 +917,15 @@ rowclone_cascade_root_result(RowclonePlan *plan, RowcloneCascadeResult *result, 
 
 	*isnull = false;
 	if (!plan->key_as_jsonb)
-		return rowclone_cast_datum(rs->new_key[0][0], root->pk_types[0], plan->result_type);
+	{
+		ErrorContextCallback errcallback = {error_context_stack, returning_keys_callback, root};
+
+		error_context_stack = &errcallback;
+		v = rowclone_new_key_as(rs->new_key[0][0], root->pk_types[0], plan->result_type,
+								root->display_name, root->pk_names[0]);
+		error_context_stack = errcallback.previous;
+		return v;
+	}
 	{
 		Datum		keys[INDEX_MAX_KEYS];
 
@@ -1081,7 +1094,8 @@ rowclone_cascade_emit_pairs(RowclonePlan *plan, RowcloneCascadeResult *result,
 		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < root->npk; j++)
 			probe[j] = keys->values[j][e];
-		row = rowclone_rowset_find(rs, probe);
+		row = keys->matches_nothing && keys->matches_nothing[e] ? -1 :
+			rowclone_rowset_find(rs, probe);
 		if (row < 0 || seen[row])
 			continue;
 		seen[row] = true;
@@ -1113,8 +1127,14 @@ rowclone_cascade_emit_pairs(RowclonePlan *plan, RowcloneCascadeResult *result,
 			int16		typlen;
 			bool		typbyval;
 			char		typalign;
-			Datum		a = rowclone_cast_datum(arrays[0], get_array_type(root->pk_types[0]),
-												get_array_type(plan->result_type));
+			ErrorContextCallback errcallback = {error_context_stack, returning_keys_callback, root};
+			Datum		a;
+
+			error_context_stack = &errcallback;
+			a = rowclone_new_key_as(arrays[0], get_array_type(root->pk_types[0]),
+									get_array_type(plan->result_type),
+									root->display_name, root->pk_names[0]);
+			error_context_stack = errcallback.previous;
 
 			cast = DatumGetArrayTypeP(a);
 			get_typlenbyvalalign(plan->result_type, &typlen, &typbyval, &typalign);

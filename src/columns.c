@@ -110,6 +110,17 @@ rowclone_no_fresh_key(RowcloneTable *table, const char *reached_by, bool describ
 	return NULL;
 }
 
+/* The source row of a clone (key_text: "(pk)=(value)") is not there. */
+void
+rowclone_row_not_found(const char *key_text, const char *display_name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("row %s of table \"%s\" not found", key_text, display_name),
+			 errdetail("The row does not exist, or the current user cannot see it.")));
+	pg_unreachable();
+}
+
 /* A BEFORE INSERT trigger returned NULL for some copies of a table. */
 void
 rowclone_copies_not_inserted(const char *display_name, uint64 inserted, uint64 wanted)

@@ -81,11 +81,7 @@ report_nothing_inserted(RowclonePlan *plan, int s, RowcloneKey *key,
 	if (missing != NULL)
 	{
 		state->step = missing - plan->steps;
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("row %s of table \"%s\" not found",
-						rowclone_key_describe(missing, key), missing->display_name),
-				 errdetail("The row does not exist, or the current user cannot see it.")));
+		rowclone_row_not_found(rowclone_key_describe(missing, key), missing->display_name);
 	}
 	rowclone_copies_not_inserted(step->display_name, 0, 1);
 }
@@ -124,6 +120,8 @@ rowclone_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *is
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
+	if (key->matches_nothing)
+		rowclone_row_not_found(rowclone_key_describe(root, key), root->display_name);
 	memset(nulls, ' ', sizeof(nulls));
 	memcpy(values, key->values, sizeof(Datum) * key->nvalues);
 	if (plan->noverrides > 0)
@@ -205,6 +203,9 @@ rowclone_execute(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *is
 	}
 
 	result = column_value(&results[plan->nsteps - 1], root->result_column, isnull);
+	if (!*isnull && !plan->key_as_jsonb)
+		result = rowclone_new_key_as(result, root->pk_types[0], plan->result_type,
+									 root->display_name, root->pk_names[0]);
 	if (!*isnull)
 		result = SPI_datumTransfer(result, plan->result_typbyval, plan->result_typlen);
 

@@ -21,6 +21,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
@@ -136,12 +137,32 @@ decode_jsonb_key(RowclonePlan *plan, Jsonb *jb, RowcloneKey *out)
 }
 
 /*
+ * Can a key column of type pktype equal value, of type keytype, as SQL
+ * compares them?  A fractional number never equals an integer (2.5 is not
+ * rounded to 3, as a cast would).
+ */
+static bool
+key_is_exact(Datum value, Oid keytype, Oid pktype)
+{
+	Datum		num;
+
+	if ((keytype != NUMERICOID && keytype != FLOAT4OID && keytype != FLOAT8OID) ||
+		(pktype != INT2OID && pktype != INT4OID && pktype != INT8OID))
+		return true;
+	num = keytype == NUMERICOID ? value : rowclone_cast_datum(value, keytype, NUMERICOID);
+	return DatumGetBool(DirectFunctionCall2(numeric_eq, num,
+											DirectFunctionCall2(numeric_trunc, num,
+																Int32GetDatum(0))));
+}
+
+/*
  * Fill out with the key parameters of plan's statements.  Allocates in
  * the current memory context.
  */
 void
 rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 {
+	out->matches_nothing = false;
 	if (plan->key_as_jsonb && plan->result_type != JSONBOID)
 		decode_jsonb_key(plan,
 						 DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
@@ -154,6 +175,8 @@ rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 		out->nvalues = 1;
 		out->values[0] = key;
 		out->text[0] = OidOutputFunctionCall(plan->key_output_fn, key);
+		out->matches_nothing = !key_is_exact(key, plan->key_param_types[0],
+											 plan->root_pk_types[0]);
 	}
 }
 
@@ -245,6 +268,7 @@ rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *o
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(keys, elemtype, typlen, typbyval, typalign,
 					  &out->given, &nulls, &out->nkeys);
+	out->matches_nothing = NULL;
 
 	if (!plan->key_as_jsonb)
 	{
@@ -258,9 +282,26 @@ rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *o
 													  get_array_type(pktype)));
 		deconstruct_array(cast, pktype, typlen, typbyval, typalign, &out->values[0], &nulls, &n);
 		Assert(n == out->nkeys);
-		/* the key arrays of the plan's statements are one-dimensional */
-		out->arrays[0] = PointerGetDatum(construct_array(out->values[0], n, pktype,
-														 typlen, typbyval, typalign));
+		/* elements no key can equal are left out of the statements' arrays */
+		{
+			Datum	   *exact = palloc(sizeof(Datum) * Max(n, 1));
+			int			nexact = 0;
+
+			for (int e = 0; e < n; e++)
+			{
+				if (key_is_exact(out->given[e], elemtype, pktype))
+				{
+					exact[nexact++] = out->values[0][e];
+					continue;
+				}
+				if (out->matches_nothing == NULL)
+					out->matches_nothing = palloc0(sizeof(bool) * n);
+				out->matches_nothing[e] = true;
+			}
+			/* the key arrays of the plan's statements are one-dimensional */
+			out->arrays[0] = PointerGetDatum(construct_array(exact, nexact, pktype,
+															 typlen, typbyval, typalign));
+		}
 		return;
 	}
 
@@ -281,4 +322,70 @@ rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *o
 														 plan->root_pk_types[j],
 														 typlen, typbyval, typalign));
 	}
+}
+
+/*
+ * The new key value (of type pktype, or an array of them) in the type the
+ * caller passed the key in.  A value that does not fit (psycopg 3 sends a
+ * small int as smallint; JDBC setInt sends integer for bigint keys) is
+ * 22003 naming the key column's type; the caller's statement fails, so
+ * nothing of the copy is kept.
+ */
+Datum
+rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,
+					const char *column)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile Datum result = (Datum) 0;
+	Oid			elem_pk = get_element_type(pktype);
+
+	PG_TRY();
+	{
+		result = rowclone_cast_datum(value, pktype, keytype);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE)
+			PG_RE_THROW();
+		FlushErrorState();
+		if (OidIsValid(elem_pk))
+		{
+			/* an array: the first element that does not fit */
+			ArrayType  *arr = DatumGetArrayTypeP(value);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+
+			get_typlenbyvalalign(elem_pk, &typlen, &typbyval, &typalign);
+			deconstruct_array(arr, elem_pk, typlen, typbyval, typalign, &elems, &nulls, &n);
+			for (int e = 0; e < n; e++)
+				if (!nulls[e])
+					(void) rowclone_new_key_as(elems[e], elem_pk, get_element_type(keytype),
+											   table, column);
+			ReThrowError(edata);
+		}
+		{
+			Oid			out;
+			bool		varlena;
+
+			getTypeOutputInfo(pktype, &out, &varlena);
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("new key %s of table \"%s\" does not fit type %s, the type the key was passed in",
+							OidOutputFunctionCall(out, value), table, format_type_be(keytype)),
+					 errdetail("Column \"%s\" is of type %s; the copy's key comes back in the type of the key argument.",
+							   column, format_type_be(pktype)),
+					 errhint("Pass the key as %s (in SQL, key::%s); the README shows how for each client.",
+							 format_type_be(pktype), format_type_be(pktype))));
+		}
+	}
+	PG_END_TRY();
+	return result;
 }

@@ -514,8 +514,8 @@ result_expr(PlanBuild *b, RowcloneTable *root)
 	{
 		RowcloneColumn *pkcol = rowclone_column_by_attnum(root, root->pk_attnums[0]);
 
-		appendStringInfo(&buf, "CAST(t.%s AS %s)", quote_identifier(pkcol->name),
-						 rowclone_qualified_type_name(b->req->keytype));
+		/* in the column's type: execute.c casts it, checking that it fits */
+		appendStringInfo(&buf, "t.%s", quote_identifier(pkcol->name));
 	}
 	return buf.data;
 }
