@@ -80,7 +80,8 @@ SELECT m.new_key AS copy_root,
                                SELECT i.id FROM item i JOIN sub ON i.parent_id = sub.id)
         SELECT count(*) FROM note WHERE item_id IN (SELECT id FROM sub)) AS subtree_notes
 FROM made m ORDER BY 1;
--- no copy points into another copy or back at an original
+-- no copy points into another copy or back at an original; "name" sets the
+-- two copies of the source row only, "note.body" every copied note
 SELECT count(*) AS items, count(*) FILTER (WHERE name = 'copy') AS overridden,
        count(*) FILTER (WHERE parent_id <= 100) AS pointing_at_originals
 FROM item WHERE id > 100;

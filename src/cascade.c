@@ -650,6 +650,25 @@ build_key_maps(CascadeState *st)
 	}
 }
 
+/*
+ * Per row of node i's key map: is it a copy of a source row (depth 0)?
+ * For overrides that set those copies only.
+ */
+static Datum
+source_flags(CascadeState *st, int i)
+{
+	RowcloneRowSet *rs = st->rows[i];
+	int			total = rs->nrows * st->copies;
+	Datum	   *values = palloc(sizeof(Datum) * Max(total, 1));
+	Datum		result;
+
+	for (int k = 0; k < total; k++)
+		values[k] = BoolGetDatum(rs->depth[k % rs->nrows] == 0);
+	result = make_array(values, NULL, total, BOOLOID);
+	pfree(values);
+	return result;
+}
+
 /* The key map of node i into out: KEYMAP_NARGS(npk) parameters. */
 static int
 key_map_params(CascadeState *st, int i, Datum *out)
@@ -724,6 +743,8 @@ write_copies(CascadeState *st)
 			n = key_map_params(st, i, params);
 		else
 			params[n++] = Int32GetDatum(st->copies);
+		if (node->insert_takes_source_flags)
+			params[n++] = source_flags(st, i);
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
 		/* no key: the referenced values of copied rows within max_depth */

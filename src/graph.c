@@ -56,6 +56,8 @@ typedef struct GraphBuild
 	bool		describe_only;	/* clone_plan: report problems, raise nothing */
 } GraphBuild;
 
+static bool override_is_source_only(GraphBuild *b, int slot);
+
 static int
 node_index(GraphBuild *b, Oid relid)
 {
@@ -349,8 +351,13 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		{
 			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
 
-			/* overrides and reset beat remapping */
-			if (col->generated || override_slot_of(b, col) >= 0 || is_reset(b, col))
+			/*
+			 * overrides and reset beat remapping; an override of the source
+			 * rows' copies only leaves the other copies remapped
+			 */
+			if (col->generated || is_reset(b, col) ||
+				(override_slot_of(b, col) >= 0 &&
+				 !override_is_source_only(b, override_slot_of(b, col))))
 				plain = false;
 		}
 		if (!plain)
@@ -403,6 +410,14 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 		switch (rowclone_value_rule(table, col, slot >= 0, is_reset(b, col), by_remap >= 0))
 		{
 			case RC_RULE_OVERRIDE:
+				if (override_is_source_only(b, slot))
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("cannot override key column \"%s\" of table \"%s\" on the copies of the source rows only",
+									col->name, node->display_name),
+							 errdetail("The cascade also copies other rows of table \"%s\", whose copies need fresh keys of their own.",
+									   node->display_name),
+							 errhint("Leave the key to its default, or clone without cascade.")));
 				node->key_source[j] = RC_KEY_OVERRIDE;
 				node->key_slot[j] = slot;
 				break;
@@ -605,11 +620,13 @@ fetch_list(GraphBuild *b, int i)
 /*
  * ROWS FROM (pg_catalog.unnest($first::t0[]), ...) AS alias(prefix0, ...):
  * the multi-argument unnest(a, b) shorthand only exists unqualified.  With
- * copy_column, one more int4 array, column "c", follows.
+ * copy_column, one more int4 array, column "c", follows, and with
+ * source_column a bool array, column "src".
  */
 static void
 append_unnest_columns(StringInfo buf, int first, int n, Oid *types, const char *alias,
-					  const char **prefixes, int nprefixes, bool copy_column)
+					  const char **prefixes, int nprefixes, bool copy_column,
+					  bool source_column)
 {
 	int			p = first;
 
@@ -622,13 +639,17 @@ append_unnest_columns(StringInfo buf, int first, int n, Oid *types, const char *
 			p++;
 		}
 	if (copy_column)
-		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.int4[])", p);
+		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.int4[])", p++);
+	if (source_column)
+		appendStringInfo(buf, ", pg_catalog.unnest($%d::pg_catalog.bool[])", p++);
 	appendStringInfo(buf, ") AS %s(", alias);
 	for (int g = 0; g < nprefixes; g++)
 		for (int k = 0; k < n; k++)
 			appendStringInfo(buf, "%s%s%d", g + k > 0 ? ", " : "", prefixes[g], k);
 	if (copy_column)
 		appendStringInfoString(buf, ", c");
+	if (source_column)
+		appendStringInfoString(buf, ", src");
 	appendStringInfoChar(buf, ')');
 }
 
@@ -636,7 +657,7 @@ static void
 append_unnest(StringInfo buf, int first, int n, Oid *types, const char *alias,
 			  const char **prefixes, int nprefixes)
 {
-	append_unnest_columns(buf, first, n, types, alias, prefixes, nprefixes, false);
+	append_unnest_columns(buf, first, n, types, alias, prefixes, nprefixes, false, false);
 }
 
 /*
@@ -649,7 +670,31 @@ append_keymap(StringInfo buf, int first, int n, Oid *types, const char *alias)
 {
 	const char *prefixes[] = {"o", "n"};
 
-	append_unnest_columns(buf, first, n, types, alias, prefixes, 2, true);
+	append_unnest_columns(buf, first, n, types, alias, prefixes, 2, true, false);
+}
+
+/*
+ * Does a cascade reach rows of the source table other than the source
+ * rows (a tree, a cycle back to it)?  Then an unqualified override, which
+ * sets the source rows' copies only, needs to tell them apart.
+ */
+static bool
+source_table_reached_again(GraphBuild *b)
+{
+	ListCell   *lc;
+
+	foreach(lc, b->edges)
+		if (((RowcloneEdge *) lfirst(lc))->child == 0)
+			return true;
+	return false;
+}
+
+/* Does the override in slot set the source rows' copies only, among others? */
+static bool
+override_is_source_only(GraphBuild *b, int slot)
+{
+	return slot >= 0 && b->overrides[slot].table == 0 && b->overrides[slot].unqualified &&
+		source_table_reached_again(b);
 }
 
 /* Argument types of a key map of n columns of types, at args. */
@@ -1037,6 +1082,40 @@ append_key_check(StringInfo sql, RowcloneTable *table, RowcloneNode *node)
 }
 
 /*
+ * The value a column overridden on the source rows' copies only takes on
+ * the copies of the other rows of the source table a cascade reaches: the
+ * rule it would follow without the override.  Rules that leave the column
+ * out of the INSERT (a default, an identity) cannot be mixed with a value
+ * in one column of one statement.
+ */
+static char *
+source_only_other_rows(GraphBuild *b, int i, RowcloneColumn *col, int r, int pos,
+					   Oid *argtypes, int *nargs, StringInfo joins)
+{
+	RowcloneTable *table = b->tables[i];
+
+	switch (rowclone_value_rule(table, col, false, is_reset(b, col), r >= 0))
+	{
+		case RC_RULE_COPY:
+			return psprintf("s.%s", quote_identifier(col->name));
+		case RC_RULE_REFERENCE:
+			if (!b->nodes[i].remaps[r].deferred)
+				return remapped_column(b, i, r, pos, col, argtypes, nargs, joins);
+			break;
+		default:
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot override column \"%s\" of table \"%s\" on the copies of the source rows only",
+					col->name, b->nodes[i].display_name),
+			 errdetail("The cascade also copies other rows of the table, whose copies take the column's default or a reference fixed up later."),
+			 errhint("Qualify the column (\"%s.%s\") to set it on every copied row of the table.",
+					 table->relname, col->name)));
+	return NULL;
+}
+
+/*
  * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM t's key map m
  * JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN key maps of
  * referenced copies ON copy and key].  All copies of every row in one
@@ -1088,7 +1167,14 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	for (int c = 0; c < table->ncolumns; c++)
 		if ((table->columns[c].pk_position < 0 || node->untracked) &&
 			override_slot_of(b, &table->columns[c]) >= 0)
+		{
 			node->insert_takes_overrides = true;
+			if (override_is_source_only(b, override_slot_of(b, &table->columns[c])))
+				node->insert_takes_source_flags = true;
+		}
+	/* which rows of the key map are source rows: a bool array after it */
+	if (node->insert_takes_source_flags)
+		argtypes[nargs++] = BOOLARRAYOID;
 	ov_param = nargs + 1;
 	if (node->insert_takes_overrides)
 		argtypes[nargs++] = JSONBOID;
@@ -1165,6 +1251,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					break;
 				case RC_RULE_OVERRIDE:
 					expr = psprintf("o.\"%d\"", slot);
+					if (override_is_source_only(b, slot))
+						expr = psprintf("CASE WHEN m.src THEN %s ELSE %s END", expr,
+										source_only_other_rows(b, i, col, r, pos, argtypes,
+															   &nargs, &joins));
 					slots = lappend_int(slots, slot);
 					if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 						overriding = true;
@@ -1209,7 +1299,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
 	if (!node->untracked)
 	{
-		append_keymap(&sql, 1, node->npk, node->pk_types, "m");
+		const char *prefixes[] = {"o", "n"};
+
+		append_unnest_columns(&sql, 1, node->npk, node->pk_types, "m", prefixes, 2, true,
+							  node->insert_takes_source_flags);
 		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
 	}

@@ -109,6 +109,9 @@ typedef struct RowcloneNode
 	SPIPlanPtr	insert_plan;
 	int			insert_nparams;
 	bool		insert_takes_overrides;
+	bool		insert_takes_source_flags;	/* the source table, with overrides
+											 * of the source rows' copies only:
+											 * a bool per key map row */
 	bool		insert_checks_keys;	/* a trigger may change the keys made for
 									 * the copies: the INSERT counts the rows
 									 * it inserted and those that kept them */

@@ -164,13 +164,14 @@ split_column_ref(const char *raw, const char *argname)
  */
 int
 rowclone_resolve_column_ref(RowcloneTable **tables, int ntables, const char *raw,
-							const char *argname, RowcloneColumn **column)
+							const char *argname, RowcloneColumn **column, bool *unqualified)
 {
 	List	   *names = split_column_ref(raw, argname);
 	int			nnames = list_length(names);
 	const char *colname = strVal(llast(names));
 	int			found = -1;
 
+	*unqualified = nnames == 1;
 	if (nnames == 1)
 		found = 0;
 	else if (nnames <= 3)
@@ -238,7 +239,7 @@ rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables, int ntabl
 		RowcloneOption ref;
 
 		ref.table = rowclone_resolve_column_ref(tables, ntables, req->override_keys[i],
-												"overrides", &ref.column);
+												"overrides", &ref.column, &ref.unqualified);
 		for (int k = 0; k < i; k++)
 			if (overrides[k].column == ref.column)
 				ereport(ERROR,
@@ -260,7 +261,7 @@ rowclone_resolve_options(RowcloneRequest *req, RowcloneTable **tables, int ntabl
 		RowcloneOption ref;
 
 		ref.table = rowclone_resolve_column_ref(tables, ntables, req->reset[i],
-												"reset", &ref.column);
+												"reset", &ref.column, &ref.unqualified);
 		for (int k = 0; k < req->noverride_keys; k++)
 			if (overrides[k].column == ref.column)
 				ereport(ERROR,

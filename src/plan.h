@@ -116,6 +116,8 @@ typedef struct RowcloneOption
 {
 	int			table;			/* index into the clone's tables */
 	RowcloneColumn *column;
+	bool		unqualified;	/* "col": overrides set the source rows'
+								 * copies only, not other rows of the table */
 } RowcloneOption;
 
 extern int	rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides,
@@ -129,7 +131,7 @@ extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,
 													 RowcloneTable **parent_out);
 extern int	rowclone_resolve_column_ref(RowcloneTable **tables, int ntables,
 										const char *raw, const char *argname,
-										RowcloneColumn **column);
+										RowcloneColumn **column, bool *unqualified);
 extern RowclonePlan *rowclone_plan_build(RowcloneRequest *req);
 
 /* plancache.c */
