@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench.sh: `make bench`. Installs what is missing, builds and installs
 # rowclone, then runs the benchmarks in a throwaway PostgreSQL cluster that is
-# dropped afterwards. Not part of `make test`. Five parts (BENCH_PARTS):
+# dropped afterwards. Not part of `make test`. Six parts (BENCH_PARTS):
 #   cascade  test/bench/run.sh: clone_row(..., cascade => true) against the
 #            best hand-written set-based SQL and a row-by-row PL/pgSQL copy,
 #            side by side, at 1k, 100k, 180k (the SPEC's 20k tasks / 100k
@@ -15,13 +15,17 @@
 #            cascade of 10k, 100k, 1M rows, next to the hand-written SQL's
 #   chain    test/bench/chain/run.sh: a self-referencing chain of 100k rows
 #            cloned from its head against one hand-written recursive CTE
+#   copies   test/bench/copies/run.sh: fan-out of one row to 100 and 10,000
+#            per-copy overrides, and 10-10,000 copies of a 3-row and 10-1,000
+#            of a 100-row template with cascade, against hand-written set SQL
 #
 # About 12-15 minutes on 2 cores with the defaults. Settings (environment):
-#   BENCH_PARTS='cascade single rows memory chain'
+#   BENCH_PARTS='cascade single rows memory chain copies'
 #   SINGLE_SECONDS=10 SINGLE_ROUNDS=5 SINGLE_MIXED_SECONDS=40  see test/bench/single/run.sh
 #   ROWS_SIZES='1k 100k 1M' ROWS_RUNS=5 see test/bench/rows/run.sh
 #   MEMORY_SIZES='10k 100k 1M'          see test/bench/memory.sh
 #   CHAIN_SIZES='100k' CHAIN_RUNS=5     see test/bench/chain/run.sh
+#   COPIES_FANOUT COPIES_TEMPLATE3 COPIES_TEMPLATE100 COPIES_RUNS  see test/bench/copies/run.sh
 # cascade part:
 #   BENCH_SIZES='1k 100k spec 1M'   sizes to time: copied rows (1k, 250000, ...)
 #                                   or spec (20k tasks / 100k comments)
@@ -41,12 +45,12 @@ set -euo pipefail
 trap remove_work_copy EXIT
 
 # the command that reproduces this run, settings spelled out
-PARTS=${BENCH_PARTS:-cascade single rows memory chain}
+PARTS=${BENCH_PARTS:-cascade single rows memory chain copies}
 for p in $PARTS; do
 	case $p in
-	cascade | single | rows | memory | chain) ;;
+	cascade | single | rows | memory | chain | copies) ;;
 	*)
-		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows memory chain)" >&2
+		echo "BENCH_PARTS: unknown part '$p' (known: cascade single rows memory chain copies)" >&2
 		exit 2
 		;;
 	esac
@@ -90,6 +94,7 @@ for p in $PARTS; do
 	rows) scripts+=(test/bench/rows/run.sh) ;;
 	memory) scripts+=(test/bench/memory.sh) ;;
 	chain) scripts+=(test/bench/chain/run.sh) ;;
+	copies) scripts+=(test/bench/copies/run.sh) ;;
 	esac
 done
 set +e

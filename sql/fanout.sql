@@ -66,6 +66,21 @@ SELECT * FROM clone_rows('notification', ARRAY[1],
                          overrides => '[{"receiver_id": 5}, {"receiver_id": null}]');
 SELECT count(*) AS notifications FROM notification;
 
+-- Keys as the caller spells them: a quoted mixed-case column, and a
+-- qualified name longer than a column name can be (63 bytes).
+ALTER TABLE notification ADD COLUMN "Read At" timestamptz,
+    ADD COLUMN a_column_name_that_is_long_enough_to_need_sixty_characters int;
+SELECT count(*) FROM clone_rows('notification', ARRAY[1], overrides =>
+    '[{"\"Read At\"": "2026-01-02 03:04:05+00",
+       "rc_fanout.notification.a_column_name_that_is_long_enough_to_need_sixty_characters": 1},
+      {"\"Read At\"": null,
+       "rc_fanout.notification.a_column_name_that_is_long_enough_to_need_sixty_characters": 2}]');
+SELECT to_char("Read At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS read_at, a_column_name_that_is_long_enough_to_need_sixty_characters AS n
+FROM notification WHERE a_column_name_that_is_long_enough_to_need_sixty_characters IS NOT NULL ORDER BY id;
+SELECT count(*) FROM clone_rows('notification', ARRAY[1], overrides =>
+    '[{"\"Read At\"": "2026-01-02 03:04:05+00"}, {"\"Read At\"": "2026-02-03 04:05:06+00"}]');
+SELECT to_char("Read At" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS read_at FROM notification WHERE "Read At" IS NOT NULL ORDER BY id;
+
 -- copies: NULL is one copy, or one per object; anything else with an array
 -- is an error.
 SELECT copy FROM clone_rows('notification', ARRAY[1], copies => NULL);

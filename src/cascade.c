@@ -384,7 +384,7 @@ read_key_overrides(CascadeState *st)
 	appendStringInfo(&sql, RC_SQL_MARK "SELECT * FROM pg_catalog.%s($1) AS o(",
 					 g->per_copy_overrides ? "jsonb_to_recordset" : "jsonb_to_record");
 	for (int s = 0; s < g->noverride_slots; s++)
-		appendStringInfo(&sql, "%s\"%d\" %s", s > 0 ? ", " : "", s,
+		appendStringInfo(&sql, "%s%s %s", s > 0 ? ", " : "", g->override_colnames[s],
 						 rowclone_qualified_type_name(g->override_types[s]));
 	appendStringInfoChar(&sql, ')');
 	rc = SPI_execute_with_args(sql.data, 1, argtypes, &st->overrides, NULL, true, 0);

@@ -1322,7 +1322,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		{
 			int			slot = lfirst_int(lc);
 
-			appendStringInfo(&sql, "%s\"%d\" %s", first ? "" : ", ", slot,
+			appendStringInfo(&sql, "%s%s %s", first ? "" : ", ", b->g->override_colnames[slot],
 							 rowclone_qualified_type_name(b->overrides[slot].column->typid));
 			first = false;
 		}
@@ -1420,6 +1420,19 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 		if (!b.nodes[b.g->edges[e].child].untracked)
 			prepare_edge(&b, &b.g->edges[e], b.edge_fk_array[e]);
 	b.g->per_copy_overrides = req->fanout > 0;
+	/*
+	 * A fan-out array is read with the caller's own keys as column names
+	 * (renamed to slots by the alias list), saving a re-keyed copy of a
+	 * large array, unless a key is too long to be a column name.
+	 */
+	b.g->overrides_as_given = req->fanout > 0;
+	for (int s = 0; s < req->noverride_keys; s++)
+		if (strlen(req->override_keys[s]) >= NAMEDATALEN)
+			b.g->overrides_as_given = false;
+	b.g->override_colnames = palloc0(sizeof(char *) * Max(req->noverride_keys, 1));
+	for (int s = 0; s < req->noverride_keys; s++)
+		b.g->override_colnames[s] = b.g->overrides_as_given ?
+			pstrdup(quote_identifier(req->override_keys[s])) : psprintf("\"%d\"", s);
 	b.g->noverride_slots = req->noverride_keys;
 	b.g->override_types = palloc0(sizeof(Oid) * Max(req->noverride_keys, 1));
 	for (int s = 0; s < req->noverride_keys; s++)

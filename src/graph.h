@@ -136,6 +136,10 @@ typedef struct RowcloneGraph
 	RowcloneEdge *edges;
 	int		   *order;			/* insert (and key generation) order */
 	bool		per_copy_overrides; /* fan-out: an array, object c for copy c */
+	bool		overrides_as_given; /* fan-out: the array is read with the
+									 * caller's keys (not re-keyed by slot) */
+	char	  **override_colnames;	/* per slot: the column definition name
+									 * that reads it from an overrides object */
 	int			noverride_slots;
 	Oid		   *override_types; /* slot -> column type, for key overrides */
 } RowcloneGraph;

@@ -413,7 +413,9 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "rowclone: SPI_connect failed");
 		plan = rowclone_plan_get(req);
-		if (plan->noverrides > 0)
+		if (plan->noverrides > 0 && plan->graph != NULL && plan->graph->overrides_as_given)
+			ov = JsonbPGetDatum(req->overrides);
+		else if (plan->noverrides > 0)
 			ov = overrides_param(plan, req->overrides);
 		if (kind == CLONE_ROWS)
 			run_clone_rows(fcinfo, plan, ov, copies);
