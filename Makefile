@@ -4,6 +4,7 @@
 #   make test                     install what is needed, build with -Werror, run every suite
 #   make bench                    cascade benchmark in a throwaway cluster (not part of test)
 #   make valgrind-check           regress + isolation suites under valgrind, cassert server (slow; not part of test)
+#   make matrix                   regress + isolation against PostgreSQL 15, 17, 18, 19 (servers built under /opt)
 #   make stress                   sqlsmith + randomized clone calls checked by a model (not part of test)
 EXTENSION = rowclone
 MODULE_big = rowclone
@@ -46,7 +47,7 @@ endif
 ifeq ($(MAKECMDGOALS),)
 ROWCLONE_SCRIPTS_ONLY :=
 else
-ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check stress,$(MAKECMDGOALS)),,yes)
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check stress matrix,$(MAKECMDGOALS)),,yes)
 endif
 
 ifndef ROWCLONE_SCRIPTS_ONLY
@@ -59,7 +60,7 @@ endif
 # memory corruption), and relink when the object list changes.
 $(OBJS): $(wildcard src/*.h) Makefile
 
-.PHONY: test demo bench valgrind-check stress
+.PHONY: test demo bench valgrind-check stress matrix
 test:
 	bash scripts/test.sh
 
@@ -74,3 +75,6 @@ valgrind-check:
 
 stress:
 	bash scripts/stress.sh
+
+matrix:
+	bash scripts/matrix.sh

@@ -520,14 +520,14 @@ make_keys(CascadeState *st)
 
 		/* copy 1 of every row in key order, then copy 2, ... */
 		key_order = rowclone_rowset_key_order(rs);
-		for (int k = 0; k < rs->nrows * st->copies; k++)
+		for (int pos = 0; pos < rs->nrows * st->copies; pos++)
 		{
-			int			row = key_order[k % rs->nrows];
-			int			copy = k / rs->nrows;
+			int			row = key_order[pos % rs->nrows];
+			int			copy = pos / rs->nrows;
 			int			slot = copy * rs->nrows + row;
 			bool		fresh = false;
 
-			if ((k & 1023) == 0)
+			if ((pos & 1023) == 0)
 			{
 				CHECK_FOR_INTERRUPTS();
 				ResetExprContext(econtext);
@@ -543,12 +543,12 @@ make_keys(CascadeState *st)
 						break;
 					case RC_KEY_OVERRIDE:
 						{
-							int			k = node->key_slot[j];
+							int			ov = node->key_slot[j];
 
 							if (g->per_copy_overrides)
-								k += copy * Max(g->noverride_slots, 1);
-							v = st->override_values[k];
-							isnull = st->override_nulls[k];
+								ov += copy * Max(g->noverride_slots, 1);
+							v = st->override_values[ov];
+							isnull = st->override_nulls[ov];
 							break;
 						}
 					case RC_KEY_DEFAULT:

@@ -37,6 +37,7 @@
 #include "utils/syscache.h"
 
 #include "catalog.h"
+#include "compat.h"
 
 /* A hash slot: the entry itself lives in its own context. */
 typedef struct TableCacheSlot
@@ -159,7 +160,7 @@ rowclone_qualified_type_name(Oid typid)
 static void
 read_primary_key(RowcloneTable *table, Relation rel)
 {
-	Oid			pkoid = RelationGetPrimaryKeyIndex(rel);
+	Oid			pkoid = rowclone_primary_key_index(rel);
 	HeapTuple	tup;
 	Form_pg_index index;
 	Datum		indclass_datum;

@@ -118,7 +118,6 @@ rowclone_row_not_found(const char *key_text, const char *display_name)
 			(errcode(ERRCODE_NO_DATA_FOUND),
 			 errmsg("row %s of table \"%s\" not found", key_text, display_name),
 			 errdetail("The row does not exist, or the current user cannot see it.")));
-	pg_unreachable();
 }
 
 /* A BEFORE INSERT trigger returned NULL for some copies of a table. */

@@ -34,6 +34,6 @@ extern void rowclone_copies_not_inserted(const char *display_name, uint64 insert
 extern void rowclone_copy_keys_changed(const char *display_name, uint64 changed,
 									   uint64 inserted);
 extern char *rowclone_pk_column_list(RowcloneTable *table);
-extern void rowclone_row_not_found(const char *key_text, const char *display_name) pg_attribute_noreturn();
+extern void rowclone_row_not_found(const char *key_text, const char *display_name);
 
 #endif							/* ROWCLONE_COLUMNS_H */

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# scripts/matrix.sh: `make matrix`. Builds rowclone with -Werror against each
+# supported server and runs the regress and isolation suites against a
+# throwaway cluster of it; ends with "N passed, N failed" over all versions.
+#
+# Servers (SPEC "Supported servers"):
+#   15  the packaged server (/usr/lib/postgresql/15, what `make test` uses)
+#   17  trixie's postgresql-17 orig tarball, built from source
+#   18  sid's postgresql-18 orig tarball, built from source
+#   19  experimental's postgresql-19 orig tarball (the newest), built from source
+#   16  no Debian suite has it: not tested (the 15 and 18 shims cover it)
+# (On deb.debian.org, 17's and 19's tarballs are in their indexes but not in
+# the pool: they come out "skipped: no source".)
+# A built server is kept in MATRIX_PREFIX/pgV and reused when its
+# pg_config --version is that major version; a tarball is found through its
+# suite's Sources.xz index and checked against the SHA256 there. A version
+# whose source cannot be fetched prints "skipped: no source" and counts as
+# neither passed nor failed.
+#
+# Environment:
+#   MATRIX_VERSIONS  versions to run [15 17 18 19]
+#   MATRIX_PREFIX    where servers are built and kept [/opt/rowclone-matrix]
+#   MATRIX_MIRROR    Debian mirror [http://deb.debian.org/debian]
+#   ROWCLONE_KEEP_WORK  keep the work copies (see scripts/common.sh)
+set -euo pipefail
+
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+read -r -a VERSIONS <<<"${MATRIX_VERSIONS:-15 17 18 19}"
+PREFIX=${MATRIX_PREFIX:-/opt/rowclone-matrix}
+MIRROR=${MATRIX_MIRROR:-http://deb.debian.org/debian}
+CONFIGURE=(--without-icu --without-readline --without-zlib --without-llvm)
+MATRIX_PACKAGES=(gcc make perl bison flex curl xz-utils bzip2)
+export PGISOLATIONTIMEOUT=${PGISOLATIONTIMEOUT:-600}
+unset MAKELEVEL MAKEFLAGS MFLAGS
+
+started=$SECONDS
+total_passed=0 total_failed=0
+summary=()
+
+# suite_of VERSION: the Debian suite whose Sources.xz has postgresql-VERSION
+suite_of() {
+	case $1 in
+	18) echo sid ;;
+	19) echo experimental ;;
+	*) echo trixie ;;
+	esac
+}
+
+# fetch_source VERSION DIR: the newest orig tarball of postgresql-VERSION into
+# DIR/src.tar.bz2, checked against its SHA256; fails when there is none
+fetch_source() {
+	local v=$1 dir=$2 suite idx line file sha dirpath
+	suite=$(suite_of "$v")
+	idx=$dir/Sources-$suite.xz
+	curl -fsS --max-time 300 -o "$idx" "$MIRROR/dists/$suite/main/source/Sources.xz" || return 1
+	# the stanzas of the package: its Directory and its orig tarballs' SHA256
+	line=$(xz -dc "$idx" | awk -v pkg="postgresql-$v" '
+		function flush() { if (inpkg && file != "") print dir, sha, file; inpkg = 0; file = ""; dir = "" }
+		/^$/ { flush(); next }
+		/^Package: / { inpkg = ($2 == pkg) }
+		/^Directory: / { dir = $2 }
+		/^Checksums-Sha256:/ { sums = 1; next }
+		/^ / && sums { if ($3 ~ /\.orig\.tar\.bz2$/) { sha = $1; file = $3 } next }
+		{ sums = 0 }
+		END { flush() }' | sort -V -k3 | tail -n 1)
+	[ -n "$line" ] || return 1
+	read -r dirpath sha file <<<"$line"
+	step "source: $file ($suite), sha256 $sha"
+	curl -fsS --max-time 900 -o "$dir/$file" "$MIRROR/$dirpath/$file" || return 1
+	echo "$sha  $dir/$file" | sha256sum -c --quiet - || die "$file: SHA256 does not match $suite's Sources index"
+	mv "$dir/$file" "$dir/src.tar.bz2"
+}
+
+# find_server VERSION: set PGC to the pg_config of a server of that major
+# version, built if needed; empty when there is no source for it
+find_server() {
+	local v=$1 dest=$PREFIX/pg$1 build=$PREFIX/build-$1 fetched src jobs
+	PGC=
+	if [ "$v" = 15 ]; then
+		PGC=/usr/lib/postgresql/15/bin/pg_config
+		return 0
+	fi
+	if [ -x "$dest/bin/pg_config" ] &&
+		[[ $("$dest/bin/pg_config" --version) =~ ^PostgreSQL\ $v[^0-9] ]]; then
+		step "server $v: reusing $dest ($("$dest/bin/pg_config" --version))"
+		PGC=$dest/bin/pg_config
+		return 0
+	fi
+	fetched=$(mktemp -d -t rowclone-matrix-src.XXXXXX)
+	if ! fetch_source "$v" "$fetched"; then
+		rm -rf "$fetched"
+		return 0
+	fi
+	step "server $v: building into $dest (configure ${CONFIGURE[*]})"
+	as_root rm -rf "$build" "$dest"
+	as_root mkdir -p "$build"
+	as_root tar -C "$build" -xjf "$fetched/src.tar.bz2"
+	rm -rf "$fetched"
+	src=$(find "$build" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	jobs=$(nproc 2>/dev/null || echo 2)
+	{
+		as_root env -C "$src" ./configure --prefix="$dest" "${CONFIGURE[@]}" &&
+			as_root make -C "$src" -s -j"$jobs" &&
+			as_root make -C "$src" -s install &&
+			as_root make -C "$src/src/test/regress" -s install &&
+			as_root make -C "$src/src/test/isolation" -s -j"$jobs" install
+	} >"$WORKLOGS/build-$v.log" 2>&1 ||
+		{ tail -n 40 "$WORKLOGS/build-$v.log"; die "server $v: build failed (log: $WORKLOGS/build-$v.log)"; }
+	as_root rm -rf "$build"
+	PGC=$dest/bin/pg_config
+}
+
+# as_cluster_user CMD...: as postgres when we are root (initdb refuses root)
+as_cluster_user() {
+	if is_root; then
+		runuser -u postgres -- env HOME=/tmp TMPDIR=/tmp "$@"
+	else
+		"$@"
+	fi
+}
+
+# run_version VERSION: build rowclone against it and run the suites
+run_version() {
+	local v=$1 pgc bindir data sock log passed=0 failed=0 rc s
+	find_server "$v"
+	pgc=$PGC
+	if [ -z "$pgc" ]; then
+		echo "PostgreSQL $v: skipped: no source"
+		summary+=("$v: skipped: no source")
+		return 0
+	fi
+	bindir=$("$pgc" --bindir)
+	make_work_copy
+	step "PostgreSQL $v ($("$pgc" --version)): build with -Werror in $WORK"
+	as_cluster_user make -C "$WORK" --no-print-directory clean PG_CONFIG="$pgc" >/dev/null
+	if ! as_cluster_user make -C "$WORK" --no-print-directory -j2 PG_CONFIG="$pgc" \
+		ROWCLONE_WERROR=1 with_llvm=no >"$WORK/build.log" 2>&1; then
+		cat "$WORK/build.log"
+		echo "PostgreSQL $v: build FAILED"
+		total_failed=$((total_failed + 1))
+		summary+=("$v: build failed")
+		remove_work_copy
+		return 0
+	fi
+	as_root make -C "$WORK" --no-print-directory install PG_CONFIG="$pgc" with_llvm=no >/dev/null
+
+	data=$WORK/matrix-data
+	sock=$WORK/matrix-sock
+	log=$WORK/matrix-server.log
+	as_cluster_user mkdir -p "$sock"
+	as_cluster_user "$bindir/initdb" -D "$data" --locale=C --encoding=UTF8 --auth=trust \
+		--no-sync >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; die "initdb $v failed"; }
+	as_cluster_user "$bindir/pg_ctl" -D "$data" -l "$log" -w \
+		-o "-c port=5432 -c listen_addresses= -c unix_socket_directories=$sock -c fsync=off -c jit=off -c max_prepared_transactions=10" \
+		start >/dev/null
+	for s in regress isolation; do
+		set +e
+		if [ $s = regress ]; then
+			as_cluster_user env -C "$WORK" PGHOST="$sock" PGPORT=5432 PGUSER=postgres \
+				make --no-print-directory installcheck PG_CONFIG="$pgc" ISOLATION= TAP_TESTS= \
+				>"$WORK/$s.log" 2>&1
+		else
+			as_cluster_user env -C "$WORK" PGHOST="$sock" PGPORT=5432 PGUSER=postgres \
+				make --no-print-directory installcheck PG_CONFIG="$pgc" REGRESS= TAP_TESTS= \
+				>"$WORK/$s.log" 2>&1
+		fi
+		rc=$?
+		set -e
+		local ok bad
+		ok=$(grep -cE '^(test +|     )[^ ].* \.\.\. (ok|failed \(ignored\))( |$)|^ok [0-9]+ +[-+] ' "$WORK/$s.log" || true)
+		bad=$(grep -cE '^(test +|     )[^ ].* \.\.\. FAILED|^not ok [0-9]+ +[-+] ' "$WORK/$s.log" || true)
+		if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then
+			bad=1
+			tail -n 30 "$WORK/$s.log"
+		fi
+		passed=$((passed + ok))
+		failed=$((failed + bad))
+		# each test's line, as pg_regress printed it
+		grep -E '^(not ok|ok) [0-9]+ |\.\.\. (ok|FAILED|failed)' "$WORK/$s.log" | sed "s/^/    $v $s: /" || true
+	done
+	for f in "$WORK/regression.diffs" "$WORK/output_iso/regression.diffs"; do
+		[ -f "$f" ] && head -n 80 "$f"
+	done
+	as_cluster_user "$bindir/pg_ctl" -D "$data" stop -m fast >/dev/null || true
+	echo "PostgreSQL $v: $passed passed, $failed failed"
+	summary+=("$v: $passed passed, $failed failed")
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed))
+	remove_work_copy
+}
+
+WORKLOGS=$(mktemp -d -t rowclone-matrix-logs.XXXXXX)
+trap 'remove_work_copy' EXIT
+MISSING_PACKAGES=()
+for p in "${MATRIX_PACKAGES[@]}"; do
+	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || MISSING_PACKAGES+=("$p")
+done
+if [ ${#MISSING_PACKAGES[@]} -gt 0 ]; then
+	step "packages: installing ${MISSING_PACKAGES[*]}"
+	as_root apt-get update
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${MISSING_PACKAGES[@]}"
+fi
+ensure_packages
+as_root mkdir -p "$PREFIX"
+for v in "${VERSIONS[@]}"; do
+	run_version "$v"
+done
+
+echo
+echo "matrix ($((SECONDS - started)) s):"
+printf '  %s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
