@@ -19,7 +19,8 @@ OBJS = \
 	src/execute.o \
 	src/graph.o \
 	src/cascade.o \
-	src/rowset.o
+	src/rowset.o \
+	src/progress.o
 DATA = sql/rowclone--0.1.sql sql/rowclone--0.2.sql sql/rowclone--0.1--0.2.sql
 
 # Every suite is optional: ":=" leaves a variable empty (so pgxs's ifdef skips

@@ -14,9 +14,15 @@
 --
 -- The objects of the extension (in contrib_regression, created by setup).
 --
--- Every member of the extension is a function.
-SELECT count(*) FILTER (WHERE d.classid <> 'pg_catalog.pg_proc'::pg_catalog.regclass)
-         AS non_function_members,
+-- Every member of the extension is a function, but for the view
+-- rowclone_progress: no table, type or operator.
+SELECT count(*) FILTER (WHERE d.classid <> 'pg_catalog.pg_proc'::pg_catalog.regclass
+                          AND d.objid IS DISTINCT FROM
+                              (SELECT c.oid FROM pg_catalog.pg_class c
+                               WHERE c.oid = d.objid AND c.relkind = 'v'
+                                 AND c.relname = 'rowclone_progress'))
+         AS other_members,
+       count(*) FILTER (WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) AS views,
        count(*) > 0 AS has_functions
 FROM pg_catalog.pg_depend d
 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
@@ -61,11 +67,12 @@ UPDATE script SET code =
            '--[^\n]*', ' ', 'g'), '''([^'']|'''')*''', ' ', 'g'));
 -- Sourced by psql instead of CREATE EXTENSION, each stops at once.
 SELECT file, code ~ '^\s*\\echo [^\n]*\\quit' AS stops_in_psql FROM script ORDER BY file;
--- They have only CREATE FUNCTION and COMMENT ON statements, and the update
--- one DROP FUNCTION, of the clone_rows whose result 0.2 changes: they
--- never replace an object (CREATE OR REPLACE would take over, or keep the
--- owner of, an object someone created first), and never change settings,
--- roles, privileges or data.
+-- They have only CREATE FUNCTION, CREATE VIEW (rowclone_progress), the
+-- GRANT SELECT that lets every role read that view, and COMMENT ON
+-- statements, and the update one DROP FUNCTION, of the clone_rows whose
+-- result 0.2 changes: they never replace an object (CREATE OR REPLACE
+-- would take over, or keep the owner of, an object someone created first),
+-- and never change settings, roles, other privileges or data.
 SELECT DISTINCT file, (pg_catalog.regexp_match(stmt, '^\s*(\w+\s+\w+)'))[1] AS statement
 FROM script, pg_catalog.regexp_split_to_table(
          pg_catalog.regexp_replace(code, '\\echo[^\n]*', ''), ';') AS stmt

@@ -67,3 +67,23 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.clone_plan(pg_catalog.regclass, pg_catalog.bool,
     pg_catalog.regclass[], pg_catalog.int4)
 IS 'describe, without writing anything, the tables a clone would copy rows of and how';
+
+-- Clones running now, one row per backend (src/progress.c): the source
+-- table, the table being written, tables done of all, rows copied so far.
+-- pg_stat_get_progress_info shows other roles' backends only to members of
+-- pg_read_all_stats, as for every progress view.
+CREATE VIEW @extschema@.rowclone_progress AS
+SELECT p.pid,
+       p.datid,
+       p.relid::pg_catalog.regclass AS relation,
+       NULLIF(p.param4, 0)::pg_catalog.oid::pg_catalog.regclass AS copying,
+       p.param1::pg_catalog.int4 AS tables_done,
+       p.param2::pg_catalog.int4 AS tables,
+       p.param3 AS rows_copied
+FROM pg_catalog.pg_stat_get_progress_info('COPY') AS p
+WHERE p.param5 = 7302;
+
+COMMENT ON VIEW @extschema@.rowclone_progress
+IS 'clones running now: source table, table being copied, tables done, rows copied so far';
+
+GRANT SELECT ON @extschema@.rowclone_progress TO PUBLIC;

@@ -25,6 +25,8 @@ JOIN pg_extension e ON e.oid = d.refobjid AND d.deptype = 'e' WHERE e.extname = 
 SELECT proname, args, result FROM v02 EXCEPT SELECT * FROM v01 ORDER BY 1;
 SELECT proname FROM v01 EXCEPT SELECT proname FROM v02;
 SELECT * FROM clone_rows('item', ARRAY[1], overrides => '[{"name": "x"}, {"name": "y"}]');
+-- the update also creates the progress view
+SELECT count(*) AS running FROM rowclone_progress;
 SELECT id, name FROM item ORDER BY id;
 
 -- the same functions, arguments, results and comments as a fresh 0.2

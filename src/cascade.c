@@ -37,6 +37,7 @@
 
 #include "cascade.h"
 #include "columns.h"
+#include "progress.h"
 
 typedef struct CascadeState
 {
@@ -56,6 +57,7 @@ typedef struct CascadeState
 	RowcloneKey *key;			/* NULL: many source rows */
 	int			copies;
 	int			current;		/* node being written, for the error context */
+	RowcloneProgress progress;
 } CascadeState;
 
 /* The one source key, "(pk, ...)=(value, ...)" as keys.c prints it. */
@@ -725,6 +727,12 @@ static void
 write_copies(CascadeState *st)
 {
 	RowcloneGraph *g = st->g;
+	int			tables = 0;
+
+	for (int i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].untracked || st->rows[i]->nrows > 0)
+			tables++;
+	rowclone_progress_begin(&st->progress, g->nodes[0].relid, tables);
 
 	for (int o = 0; o < g->nnodes; o++)
 	{
@@ -739,6 +747,7 @@ write_copies(CascadeState *st)
 			continue;
 		params = palloc(sizeof(Datum) * Max(node->insert_nparams, 1));
 		st->current = i;
+		rowclone_progress_table_start(&st->progress, node->relid);
 		if (!node->untracked)
 			n = key_map_params(st, i, params);
 		else
@@ -796,6 +805,7 @@ write_copies(CascadeState *st)
 		else if (inserted != (uint64) st->rows[i]->nrows * st->copies)
 			rowclone_copies_not_inserted(node->display_name, inserted,
 										 (uint64) st->rows[i]->nrows * st->copies);
+		rowclone_progress_table_done(&st->progress, node->display_name, inserted);
 	}
 
 	for (int o = 0; o < g->nnodes; o++)
@@ -909,6 +919,7 @@ rowclone_cascade_execute(RowclonePlan *plan, RowcloneSources *sources, Datum ove
 		make_keys(&st);
 		build_key_maps(&st);
 		write_copies(&st);
+		rowclone_progress_end(&st.progress);
 	}
 
 	UnregisterSnapshot(st.snapshot);

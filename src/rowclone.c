@@ -28,6 +28,7 @@
 #include "execute.h"
 #include "keys.h"
 #include "plan.h"
+#include "progress.h"
 
 PG_MODULE_MAGIC;
 
@@ -40,7 +41,8 @@ void
 _PG_init(void)
 {
 	rowclone_catalog_init();
-	rowclone_plan_init();
+	rowclone_progress_init();
+	rowclone_plan_init();		/* last: it reserves the rowclone. prefix */
 }
 
 static void
@@ -457,6 +459,8 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		FlushErrorState();
 		if (edata->context != NULL)
 			edata->context = short_context(edata->context, active_clones == 1);
+		if (active_clones == 1)
+			rowclone_progress_abort();
 		active_clones--;
 		ReThrowError(edata);
 	}
