@@ -15,14 +15,19 @@
 -- The objects of the extension (in contrib_regression, created by setup).
 --
 -- Every member of the extension is a function, but for the view
--- rowclone_progress: no table, type or operator.
-SELECT count(*) FILTER (WHERE d.classid <> 'pg_catalog.pg_proc'::pg_catalog.regclass
-                          AND d.objid IS DISTINCT FROM
-                              (SELECT c.oid FROM pg_catalog.pg_class c
-                               WHERE c.oid = d.objid AND c.relkind = 'v'
-                                 AND c.relname = 'rowclone_progress'))
+-- rowclone_progress (and, from PostgreSQL 18 on, its row types): no table,
+-- other type or operator.
+SELECT count(*) FILTER (WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) AS relations,
+       count(*) FILTER (WHERE d.classid NOT IN ('pg_catalog.pg_proc'::pg_catalog.regclass,
+                                                'pg_catalog.pg_class'::pg_catalog.regclass)
+                          AND NOT EXISTS (
+                              SELECT FROM pg_catalog.pg_type t
+                              JOIN pg_catalog.pg_class v ON v.relname = 'rowclone_progress'
+                                                        AND v.relkind = 'v'
+                              WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+                                AND t.oid = d.objid
+                                AND (t.typrelid = v.oid OR t.typelem = v.reltype)))
          AS other_members,
-       count(*) FILTER (WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) AS views,
        count(*) > 0 AS has_functions
 FROM pg_catalog.pg_depend d
 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid

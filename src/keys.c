@@ -324,6 +324,72 @@ rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *o
 	}
 }
 
+/* The 22003 error of rowclone_new_key_as, for value of type pktype. */
+static void
+new_key_does_not_fit(Datum value, Oid pktype, Oid keytype, const char *table,
+					 const char *column)
+{
+	Oid			out;
+	bool		varlena;
+
+	getTypeOutputInfo(pktype, &out, &varlena);
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("new key %s of table \"%s\" does not fit type %s, the type the key was passed in",
+					OidOutputFunctionCall(out, value), table, format_type_be(keytype)),
+			 errdetail("Column \"%s\" is of type %s; the copy's key comes back in the type of the key argument.",
+					   column, format_type_be(pktype)),
+			 errhint("Pass the key as %s (in SQL, key::%s); the README shows how for each client.",
+					 format_type_be(pktype), format_type_be(pktype))));
+}
+
+/*
+ * An integer key into an integer type without the parser's cast machinery
+ * (the one-row shape does this on every call): true, with *result set,
+ * when both types are integers.
+ */
+static bool
+integer_key_as(Datum value, Oid pktype, Oid keytype, Datum *result, const char *table,
+			   const char *column)
+{
+	int64		v;
+	int64		lo;
+	int64		hi;
+
+	switch (pktype)
+	{
+		case INT8OID:
+			v = DatumGetInt64(value);
+			break;
+		case INT4OID:
+			v = DatumGetInt32(value);
+			break;
+		case INT2OID:
+			v = DatumGetInt16(value);
+			break;
+		default:
+			return false;
+	}
+	switch (keytype)
+	{
+		case INT8OID:
+			*result = Int64GetDatum(v);
+			return true;
+		case INT4OID:
+			lo = PG_INT32_MIN, hi = PG_INT32_MAX;
+			break;
+		case INT2OID:
+			lo = PG_INT16_MIN, hi = PG_INT16_MAX;
+			break;
+		default:
+			return false;
+	}
+	if (v < lo || v > hi)
+		new_key_does_not_fit(value, pktype, keytype, table, column);
+	*result = keytype == INT4OID ? Int32GetDatum((int32) v) : Int16GetDatum((int16) v);
+	return true;
+}
+
 /*
  * The new key value (of type pktype, or an array of them) in the type the
  * caller passed the key in.  A value that does not fit (psycopg 3 sends a
@@ -338,7 +404,12 @@ rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile Datum result = (Datum) 0;
 	Oid			elem_pk = get_element_type(pktype);
+	Datum		fast;
 
+	if (pktype == keytype)
+		return value;
+	if (integer_key_as(value, pktype, keytype, &fast, table, column))
+		return fast;
 	PG_TRY();
 	{
 		result = rowclone_cast_datum(value, pktype, keytype);
@@ -371,20 +442,7 @@ rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,
 											   table, column);
 			ReThrowError(edata);
 		}
-		{
-			Oid			out;
-			bool		varlena;
-
-			getTypeOutputInfo(pktype, &out, &varlena);
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("new key %s of table \"%s\" does not fit type %s, the type the key was passed in",
-							OidOutputFunctionCall(out, value), table, format_type_be(keytype)),
-					 errdetail("Column \"%s\" is of type %s; the copy's key comes back in the type of the key argument.",
-							   column, format_type_be(pktype)),
-					 errhint("Pass the key as %s (in SQL, key::%s); the README shows how for each client.",
-							 format_type_be(pktype), format_type_be(pktype))));
-		}
+		new_key_does_not_fit(value, pktype, keytype, table, column);
 	}
 	PG_END_TRY();
 	return result;
