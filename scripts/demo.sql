@@ -1,4 +1,4 @@
--- scripts/demo.sql: a tour of clone_row on a small sample schema.
+-- scripts/demo.sql: a tour of every rowclone function on a small sample schema.
 --
 -- Run by `make demo` (scripts/demo.sh) in a throwaway cluster, with
 -- psql --echo-queries so every statement is shown above its result; the
@@ -136,8 +136,85 @@ ORDER BY p.id;
 
 \echo
 \echo '################################################################'
-\echo '# 7. Errors are PostgreSQL errors: a source row that does not exist'
-\echo '#    is no_data_found (P0002), and nothing is written'
+\echo '# From here on as an ordinary role: rowclone needs only the privileges'
+\echo '# an INSERT ... SELECT of the same rows would need'
+\echo '################################################################'
+CREATE TABLE project (id bigserial PRIMARY KEY, name text NOT NULL,
+                      parent_id bigint REFERENCES project ON DELETE CASCADE);
+CREATE TABLE task (id bigserial PRIMARY KEY,
+                   project_id bigint NOT NULL REFERENCES project ON DELETE CASCADE,
+                   title text NOT NULL, done boolean NOT NULL DEFAULT false);
+CREATE TABLE tag (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE task_tag (task_id bigint NOT NULL REFERENCES task ON DELETE CASCADE,
+                       tag_id int NOT NULL REFERENCES tag ON DELETE CASCADE,
+                       PRIMARY KEY (task_id, tag_id));
+CREATE TABLE receiver (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE notification (id bigserial PRIMARY KEY,
+                           receiver_id int NOT NULL REFERENCES receiver,
+                           duplicate_value int NOT NULL DEFAULT 0, body text NOT NULL);
+INSERT INTO project (name, parent_id) VALUES ('Website', NULL), ('Website: launch', 1);
+INSERT INTO task (project_id, title) VALUES (1, 'Design'), (1, 'Build'), (2, 'Announce');
+INSERT INTO tag (name) VALUES ('urgent'), ('later');
+INSERT INTO task_tag VALUES (1, 1), (2, 2), (3, 1);
+INSERT INTO receiver (name) VALUES ('ann'), ('bob'), ('cy');
+INSERT INTO notification (receiver_id, body) VALUES (1, 'Release 2.0 is out');
+CREATE ROLE rowclone_demo_user;
+GRANT SELECT, INSERT, UPDATE ON project, task, tag, task_tag, receiver, notification
+    TO rowclone_demo_user;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO rowclone_demo_user;
+SET ROLE rowclone_demo_user;
+
+\echo
+\echo '################################################################'
+\echo '# 8. clone_plan: what a cascade would copy, without writing anything'
+\echo '################################################################'
+SELECT relation, depth, reached_by, fresh_columns, remapped_columns, not_followed
+FROM clone_plan('project');
+
+\echo
+\echo '################################################################'
+\echo '# 9. cascade: a project with its subproject, tasks and task_tag rows;'
+\echo '#    an unqualified override renames the copy of the source row only'
+\echo '################################################################'
+SELECT clone_row('project', 1, cascade => true, overrides => '{"name": "Website (copy)"}') AS new_id;
+SELECT id, name, parent_id FROM project ORDER BY id;
+SELECT t.id, t.project_id, t.title, array_agg(g.name ORDER BY g.name) AS tags
+FROM task t JOIN task_tag tt ON tt.task_id = t.id JOIN tag g ON g.id = tt.tag_id
+GROUP BY t.id ORDER BY t.id;
+
+\echo
+\echo '################################################################'
+\echo '# 10. clone_graph: the same, listing every row it created'
+\echo '################################################################'
+SELECT relation, old_key, new_key, depth FROM clone_graph('project', 2);
+
+\echo
+\echo '################################################################'
+\echo '# 11. clone_rows: several rows, several copies each, in one call;'
+\echo '#     with an overrides array, one object per copy (fan-out)'
+\echo '################################################################'
+SELECT * FROM clone_rows('task', ARRAY[1, 2], copies => 2, overrides => '{"done": true}');
+SELECT * FROM clone_rows('notification', ARRAY[1],
+    overrides => (SELECT jsonb_agg(jsonb_build_object('receiver_id', id, 'duplicate_value', id * 10)
+                                   ORDER BY id)
+                  FROM receiver WHERE id > 1));
+SELECT id, receiver_id, duplicate_value, body FROM notification ORDER BY id;
+
+\echo
+\echo '################################################################'
+\echo '# 12. Watching a clone: NOTICEs per table here, the rowclone_progress'
+\echo '#     view from another session while it runs'
+\echo '################################################################'
+SET rowclone.progress = on;
+SELECT clone_row('project', 1, cascade => true) AS new_id;
+RESET rowclone.progress;
+SELECT count(*) AS clones_running FROM rowclone_progress;
+RESET ROLE;
+
+\echo
+\echo '################################################################'
+\echo '# 13. Errors are PostgreSQL errors: a source row that does not exist'
+\echo '#     is no_data_found (P0002), and nothing is written'
 \echo '################################################################'
 \set ON_ERROR_STOP 0
 SELECT clone_row('product', 999);
