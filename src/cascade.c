@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -783,8 +784,25 @@ write_copies(CascadeState *st)
 			n += remap_arrays(st, remap, &params[n]);
 		}
 		Assert(n == node->insert_nparams);
-		run(st, node->insert_plan, params,
-			node->insert_checks_keys ? SPI_OK_SELECT : SPI_OK_INSERT);
+		if (node->insert_sorts)
+		{
+			/*
+			 * The sort of a large table's copies, as RI_Initial_Check does
+			 * for its one big query: maintenance_work_mem, not work_mem, so
+			 * that it need not spill to disk.
+			 */
+			int			save_nestlevel = NewGUCNestLevel();
+			char		workmem[32];
+
+			snprintf(workmem, sizeof(workmem), "%d", maintenance_work_mem);
+			(void) set_config_option("work_mem", workmem, PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			run(st, node->insert_plan, params, SPI_OK_INSERT);
+			AtEOXact_GUC(false, save_nestlevel);
+		}
+		else
+			run(st, node->insert_plan, params,
+				node->insert_checks_keys ? SPI_OK_SELECT : SPI_OK_INSERT);
 		pfree(params);
 		inserted = SPI_processed;
 		if (node->insert_checks_keys)

@@ -1357,6 +1357,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		 * (references, uuids) need no sort, which would cost as much as a
 		 * tenth of a large cascade.
 		 */
+		node->insert_sorts = draws_ordered_keys;
 		if (draws_ordered_keys)
 		{
 			appendStringInfoString(&sql, " ORDER BY m.c");

@@ -112,6 +112,8 @@ typedef struct RowcloneNode
 	bool		insert_takes_source_flags;	/* the source table, with overrides
 											 * of the source rows' copies only:
 											 * a bool per key map row */
+	bool		insert_sorts;	/* the INSERT sorts its rows (keys it draws
+								 * from a sequence, in key order) */
 	bool		insert_checks_keys;	/* a trigger may change the keys made for
 									 * the copies: the INSERT counts the rows
 									 * it inserted and those that kept them */
