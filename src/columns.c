@@ -3,8 +3,8 @@
  * columns.c
  *	  The rules of README "What a copy gets", once for every way a clone
  *	  runs: the rule each column of a copy follows, whether the rules give
- *	  a copy a fresh primary key, and the errors when they cannot or when
- *	  copies go missing.  The one-row and the set statement shapes (plan.c,
+ *	  a copy a fresh primary key, and the errors when they cannot, when
+ *	  the source row is not there, or when copies go missing.  The one-row and the set statement shapes (plan.c,
  *	  graph.c) build their SQL from these answers; clone_plan shows them.
  *
  *-------------------------------------------------------------------------

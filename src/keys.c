@@ -21,7 +21,6 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
-#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
@@ -403,7 +402,6 @@ rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile Datum result = (Datum) 0;
-	Oid			elem_pk = get_element_type(pktype);
 	Datum		fast;
 
 	if (pktype == keytype)
@@ -423,8 +421,9 @@ rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,
 		if (edata->sqlerrcode != ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE)
 			PG_RE_THROW();
 		FlushErrorState();
-		if (OidIsValid(elem_pk))
+		if (OidIsValid(get_element_type(pktype)))
 		{
+			Oid			elem_pk = get_element_type(pktype);
 			/* an array: the first element that does not fit */
 			ArrayType  *arr = DatumGetArrayTypeP(value);
 			Datum	   *elems;

@@ -3,7 +3,8 @@
  * rowset.c
  *	  Column-wise storage of a cascade's source rows for one table, with a
  *	  index on the primary key so that a row reached along several paths
- *	  is kept once and its copy's key can be looked up.
+ *	  is kept once and its copy's key can be looked up, and the rows'
+ *	  order by key, in which their copies get fresh keys.
  *
  * The index hashes with the key types' default hash opclass and equality
  * operator (typcache); a key type without hashing (money, bit, tsvector,
