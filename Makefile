@@ -12,13 +12,13 @@ OBJS = \
 	src/rowclone.o \
 	src/catalog.o \
 	src/keys.o \
+	src/request.o \
 	src/plan.o \
 	src/plancache.o \
 	src/columns.o \
 	src/sqlgen.o \
-	src/execute.o \
 	src/graph.o \
-	src/cascade.o \
+	src/execute.o \
 	src/rowset.o \
 	src/progress.o
 DATA = sql/rowclone--0.1.sql sql/rowclone--0.2.sql sql/rowclone--0.1--0.2.sql

@@ -560,3 +560,38 @@ rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTable *target,
 	}
 	return true;
 }
+/*
+ * The is-a link of a table: a foreign key whose columns are exactly its
+ * primary key and which references another table's primary key.
+ */
+RowcloneForeignKey *
+rowclone_find_parent_link(RowcloneTable *table, RowcloneTable **parent_out)
+{
+	RowcloneForeignKey *link = NULL;
+	RowcloneTable *parent = NULL;
+
+	for (int i = 0; i < table->nfkeys; i++)
+	{
+		RowcloneForeignKey *fk = &table->fkeys[i];
+		RowcloneTable *candidate;
+
+		if (!fk->is_parent_link)
+			continue;
+		candidate = rowclone_table_get(fk->confrelid);
+		if (!rowclone_fk_primary_key_positions(fk, candidate, NULL))
+			continue;
+		if (link != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("table \"%s\" has more than one parent table",
+							rowclone_display_name(table)),
+					 errdetail("Its primary key references both \"%s\" (constraint \"%s\") and \"%s\" (constraint \"%s\"); a copy cannot take the new key of two parent rows.",
+							   rowclone_display_name(parent), link->conname,
+							   rowclone_display_name(candidate), fk->conname)));
+		link = fk;
+		parent = candidate;
+	}
+	*parent_out = parent;
+	return link;
+}
+

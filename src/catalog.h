@@ -91,6 +91,8 @@ extern void rowclone_table_load_references(RowcloneTable *table);
 extern RowcloneForeignKey *rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid);
 extern bool rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTable *target,
 											  int *pos);
+extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,
+													 RowcloneTable **parent_out);
 
 /* Which relids a cached clone plan depends on is tracked in plan.c. */
 typedef void (*RowcloneInvalidateHook) (Oid relid);

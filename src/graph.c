@@ -1,12 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * graph.c
- *	  Plans a set-based clone (cascade, clone_graph, clone_plan): finds the
- *	  tables whose rows the clone copies, the foreign keys it follows down
- *	  and those it does not (and why), decides how each copy's primary key
- *	  is made and which foreign keys are rewritten to point at copies,
- *	  orders the INSERTs so references exist before they are checked
- *	  (breaking cycles with UPDATE fix-ups), and prepares the statements.
+ *	  Plans every clone (clone_row, clone_rows, clone_graph, clone_plan):
+ *	  finds the tables whose rows the clone copies, the foreign keys it
+ *	  follows down and those it does not (and why), decides how each copy's
+ *	  primary key is made and which foreign keys are rewritten to point at
+ *	  copies, orders the INSERTs so references exist before they are
+ *	  checked (breaking cycles with UPDATE fix-ups), and builds and
+ *	  prepares the statements of the shape the clone runs in (graph.h):
+ *	  one-row or set.  The two shapes differ only in where an INSERT's rows
+ *	  and keys come from; every column's value follows columns.c in both.
  *
  * Every planning error is raised here, before anything is read or written.
  *
@@ -29,7 +32,6 @@
 
 #include "columns.h"
 #include "graph.h"
-#include "plan.h"
 #include "sqlgen.h"
 
 typedef struct FetchCol
@@ -41,6 +43,7 @@ typedef struct FetchCol
 typedef struct GraphBuild
 {
 	RowcloneRequest *req;
+	RowcloneKeyParams *keyp;	/* NULL when only describing */
 	RowcloneGraph *g;
 	int			nnodes;
 	int			maxnodes;		/* allocated length of the three below */
@@ -564,7 +567,7 @@ edge_remaps_key(RowcloneNode *node, RowcloneEdge *edge)
 static void
 mark_untracked(GraphBuild *b)
 {
-	for (int i = 1; i < b->nnodes; i++)
+	for (int i = 1; i < b->nnodes && !b->g->one_row; i++)
 	{
 		RowcloneNode *node = &b->nodes[i];
 		bool		leaf = !b->req->need_rows && node->isa_parent < 0;
@@ -910,12 +913,16 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 
 	appendStringInfoString(joins, " LEFT JOIN ");
 	append_keymap(joins, remap->join_param, remap->nmap, remap->map_types, alias);
-	appendStringInfo(joins, " ON %s.c = m.c", alias);
+	/* copy c of a row references copy c of its target (one-row: one copy) */
+	appendStringInfoString(joins, " ON ");
+	if (!b->g->one_row)
+		appendStringInfo(joins, "%s.c = m.c AND ", alias);
 	for (int q = 0; q < remap->nkeys; q++)
 	{
 		RowcloneColumn *fcol = rowclone_column_by_attnum(table, remap->conkey[q]);
 
-		appendStringInfoString(joins, " AND ");
+		if (q > 0)
+			appendStringInfoString(joins, " AND ");
 		/* conpfeqop: referenced (left) = referencing (right) */
 		generate_operator_clause(joins, psprintf("%s.o%d", alias, remap->target_pos[q]),
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
@@ -1145,6 +1152,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	StringInfoData incoming;
 	int			ov_param;
 	bool		draws_ordered_keys = false;
+	/* keys follow the rules in the INSERT, not made in C */
+	bool		keys_in_insert = node->untracked || b->g->one_row;
+	char	   *key_exprs[INDEX_MAX_KEYS];
+	Oid			key_types[INDEX_MAX_KEYS];
 
 	initStringInfo(&targets);
 	initStringInfo(&exprs);
@@ -1156,9 +1167,24 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 			maxargs += b->g->edges[e].nkeys;
 	for (int r = 0; r < node->nremaps; r++)
 		maxargs += KEYMAP_NARGS(node->remaps[r].nmap);
+	if (b->g->one_row)
+		maxargs += b->keyp->nparams;
 	argtypes = palloc(sizeof(Oid) * maxargs);
-	/* the copies: a key map, or, for an untracked table, their number */
-	if (!node->untracked)
+	/*
+	 * The rows: the key of the one source row (one-row shape), a key map
+	 * (set), or, for an untracked table, the number of copies.
+	 */
+	if (b->g->one_row)
+	{
+		for (int j = 0; j < node->npk; j++)
+		{
+			key_exprs[j] = b->keyp->exprs[node->root_key_pos[j]];
+			key_types[j] = b->keyp->expr_types[node->root_key_pos[j]];
+		}
+		memcpy(argtypes, b->keyp->types, sizeof(Oid) * b->keyp->nparams);
+		nargs = b->keyp->nparams;
+	}
+	else if (!node->untracked)
 	{
 		keymap_arg_types(argtypes, node->npk, node->pk_types);
 		nargs = KEYMAP_NARGS(node->npk);
@@ -1166,7 +1192,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	else
 		argtypes[nargs++] = INT4OID;
 	for (int c = 0; c < table->ncolumns; c++)
-		if ((table->columns[c].pk_position < 0 || node->untracked) &&
+		if ((table->columns[c].pk_position < 0 || keys_in_insert) &&
 			override_slot_of(b, &table->columns[c]) >= 0)
 		{
 			node->insert_takes_overrides = true;
@@ -1228,7 +1254,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		 * A tracked key column takes the key made in C; every other column,
 		 * an untracked table's key too, follows the rule in the INSERT.
 		 */
-		if (col->pk_position >= 0 && !node->untracked)
+		if (col->pk_position >= 0 && !keys_in_insert)
 		{
 			RowcloneKeySource src = node->key_source[col->pk_position];
 
@@ -1296,14 +1322,20 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	if (!prepare)
 		return;
 
-	check_array_types(node, node->npk, node->pk_types);
+	if (!b->g->one_row || node->keymap_needed)
+		check_array_types(node, node->npk, node->pk_types);
 	initStringInfo(&sql);
-	node->insert_checks_keys = !node->untracked && table->insert_triggers_may_change_keys;
+	/* the one-row shape returns the keys its INSERT made, whatever made them */
+	node->insert_checks_keys = !keys_in_insert && table->insert_triggers_may_change_keys;
 	if (node->insert_checks_keys)
 		appendStringInfoString(&sql, "WITH ins AS (");
-	appendStringInfo(&sql, "INSERT INTO %s AS t (%s)%s SELECT %s FROM ", table->sql_name,
-					 targets.data, overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
-	if (!node->untracked)
+	/* with no column to set, a zero-column SELECT gives every column its default */
+	appendStringInfo(&sql, "INSERT INTO %s AS t %s%s%s%s SELECT %s FROM ", table->sql_name,
+					 targets.len > 0 ? "(" : "", targets.data, targets.len > 0 ? ")" : "",
+					 overriding ? " OVERRIDING SYSTEM VALUE" : "", exprs.data);
+	if (b->g->one_row)
+		appendStringInfo(&sql, "%s%s AS s", rowclone_only(table), table->sql_name);
+	else if (!node->untracked)
 	{
 		const char *prefixes[] = {"o", "n"};
 
@@ -1343,6 +1375,16 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	}
 	appendStringInfoString(&sql, incoming.data);
 	appendStringInfoString(&sql, joins.data);
+	if (b->g->one_row)
+	{
+		appendStringInfoString(&sql, " WHERE ");
+		rowclone_sql_key_match(&sql, table, "s", key_exprs, key_types);
+		appendStringInfoString(&sql, " RETURNING ");
+		for (int j = 0; j < node->npk; j++)
+			appendStringInfo(&sql, "%st.%s", j > 0 ? ", " : "",
+							 quote_identifier(node->pk_names[j]));
+		node->exists_sql = rowclone_sql_exists(table, key_exprs, key_types);
+	}
 	if (node->untracked)
 	{
 		ListCell   *lc2;
@@ -1368,7 +1410,9 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	}
 	if (node->insert_checks_keys)
 		append_key_check(&sql, table, node);
-	node->insert_plan = prepare_custom(sql.data, nargs, argtypes);
+	/* one row: a generic plan, kept; key arrays: planned for their sizes */
+	node->insert_plan = b->g->one_row ? rowclone_prepare(sql.data, nargs, argtypes, 0) :
+		prepare_custom(sql.data, nargs, argtypes);
 
 	for (int r = 0; r < node->nremaps; r++)
 	{
@@ -1380,12 +1424,70 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 }
 
 /*
- * Plan a set-based clone of req.  With prepare, also prepare its
- * statements (inside SPI); clone_plan only describes.  Allocates in the
- * current memory context.
+ * The one-row shape: which root key column each key column of a table's
+ * one source row equals (down the is-a links, parents after children in
+ * nodes), and whose key maps other statements read (a reference into the
+ * copied set, a fix-up of the table's own references).
+ */
+/* Is node a's INSERT before node b's? */
+static bool
+inserted_before(GraphBuild *b, int a, int later)
+{
+	for (int o = 0; o < b->nnodes; o++)
+	{
+		if (b->g->order[o] == later)
+			return false;
+		if (b->g->order[o] == a)
+			return true;
+	}
+	return false;
+}
+
+static void
+plan_one_row(GraphBuild *b)
+{
+	for (int j = 0; j < b->nodes[0].npk; j++)
+		b->nodes[0].root_key_pos[j] = j;
+	for (int i = 0; i < b->nnodes; i++)
+	{
+		RowcloneNode *node = &b->nodes[i];
+		RowcloneTable *parent_table;
+		RowcloneForeignKey *link = rowclone_find_parent_link(b->tables[i], &parent_table);
+
+		if (node->isa_parent >= 0)
+		{
+			RowcloneNode *parent = &b->nodes[node->isa_parent];
+
+			Assert(node->isa_parent > i);
+			for (int j = 0; j < parent->npk; j++)
+				for (int k = 0; k < link->nkeys; k++)
+					if (link->confkey[k] == parent->pk_attnums[j])
+						parent->root_key_pos[j] =
+							node->root_key_pos[rowclone_column_by_attnum(b->tables[i], link->conkey[k])->pk_position];
+		}
+		for (int r = 0; r < node->nremaps; r++)
+		{
+			/*
+			 * A reference to the table's own copy (or to a copy made later)
+			 * waits for a fix-up: the key is made by the INSERT itself.
+			 */
+			if (!inserted_before(b, node->remaps[r].target, i))
+				node->remaps[r].deferred = true;
+			b->nodes[node->remaps[r].target].keymap_needed = true;
+			if (node->remaps[r].deferred)
+				node->keymap_needed = true;
+		}
+	}
+}
+
+/*
+ * Plan a clone of req, in the one-row shape for one row without cascade
+ * (keyp gives its key parameters), else in the set shape.  With prepare,
+ * also prepare its statements (inside SPI); clone_plan only describes.
+ * Allocates in the current memory context.
  */
 RowcloneGraph *
-rowclone_graph_build(RowcloneRequest *req, bool prepare)
+rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp, bool prepare)
 {
 	GraphBuild	b;
 	RowcloneTable *root;
@@ -1395,8 +1497,11 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 
 	memset(&b, 0, sizeof(b));
 	b.req = req;
+	b.keyp = keyp;
 	b.describe_only = !prepare;
 	b.g = palloc0(sizeof(RowcloneGraph));
+	/* one row, no cascade: at most one source row per table */
+	b.g->one_row = keyp != NULL && !req->set_mode;
 
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);
@@ -1406,6 +1511,8 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 		plan_keys_and_remaps(&b, i);
 	order_inserts(&b);
 	mark_untracked(&b);
+	if (b.g->one_row)
+		plan_one_row(&b);
 
 	b.g->nnodes = b.nnodes;
 	b.g->nodes = b.nodes;
@@ -1456,7 +1563,7 @@ rowclone_graph_build(RowcloneRequest *req, bool prepare)
 	/* inserts last: their column lists also feed clone_plan */
 	for (int i = 0; i < b.nnodes; i++)
 	{
-		if (prepare && !b.nodes[i].untracked)
+		if (prepare && !b.nodes[i].untracked && !b.g->one_row)
 			prepare_seed(&b, i);
 		plan_insert(&b, i, prepare);
 	}

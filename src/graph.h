@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * graph.h
- *	  The plan of a set-based clone: the tables it copies rows of (the
- *	  source table, foreign-key children with cascade, is-a parents), how
- *	  rows are found, how each copy's key is made and how references
- *	  between copies are rewritten.
+ *	  The plan of a clone: the tables it copies rows of (the source table,
+ *	  foreign-key children with cascade, is-a parents), the statement shape
+ *	  that copies them, how rows are found, how each copy's key is made and
+ *	  how references between copies are rewritten.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,6 +16,19 @@
 #include "nodes/primnodes.h"
 
 #include "catalog.h"
+#include "request.h"
+
+/*
+ * The key argument of a clone as statement parameters $1..$nparams, and
+ * the source key as SQL expressions over them, per root key column.
+ */
+typedef struct RowcloneKeyParams
+{
+	int			nparams;
+	Oid			types[INDEX_MAX_KEYS];	/* of the parameters */
+	char	   *exprs[INDEX_MAX_KEYS];
+	Oid			expr_types[INDEX_MAX_KEYS];
+} RowcloneKeyParams;
 
 /* Where a primary key column of a copy gets its value. */
 typedef enum RowcloneKeySource
@@ -122,6 +135,12 @@ typedef struct RowcloneNode
 								 * without a key, or a leaf nothing needs the
 								 * copies' keys of) */
 	List	   *incoming;		/* untracked: edges (int) whose rows it copies */
+	/* the one-row shape (RowcloneGraph.one_row) */
+	int			root_key_pos[INDEX_MAX_KEYS];	/* the root key column each key
+												 * column of the one source row
+												 * equals (through is-a links) */
+	bool		keymap_needed;	/* other statements read its copy's key map */
+	char	   *exists_sql;		/* does the source row exist ($ = the key) */
 	/* what clone_plan shows */
 	List	   *fresh_columns;
 	List	   *remapped_columns;
@@ -130,8 +149,20 @@ typedef struct RowcloneNode
 	char	   *problem;		/* describe-only: why the table cannot be copied */
 } RowcloneNode;
 
+/*
+ * Two statement shapes run a graph.  The one-row shape serves a clone of
+ * one row without cascade (the source row and its is-a parents: at most
+ * one source row per table, known when planning): one INSERT ... SELECT
+ * ... WHERE key = $1 ... RETURNING per table, with a generic cached plan,
+ * keys made by the INSERT itself.  The set shape serves everything else:
+ * source rows found by closure queries, keys made in C, one INSERT ...
+ * SELECT per table joined to arrays of old and new keys.  Both take each
+ * column's value from columns.c and share the fix-ups of deferred
+ * references.
+ */
 typedef struct RowcloneGraph
 {
+	bool		one_row;		/* the one-row shape for every table */
 	int			nnodes;
 	RowcloneNode *nodes;		/* nodes[0] is the source table */
 	int			nedges;
@@ -146,9 +177,8 @@ typedef struct RowcloneGraph
 	Oid		   *override_types; /* slot -> column type, for key overrides */
 } RowcloneGraph;
 
-struct RowcloneRequest;
-
-extern RowcloneGraph *rowclone_graph_build(struct RowcloneRequest *req, bool prepare);
+extern RowcloneGraph *rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp,
+										   bool prepare);
 extern void rowclone_graph_keep(RowcloneGraph *graph, List **kept);
 
 #endif							/* ROWCLONE_GRAPH_H */

@@ -25,6 +25,7 @@
 #include "utils/numeric.h"
 
 #include "keys.h"
+#include "sqlgen.h"
 
 static char *
 root_name(RowclonePlan *plan)
@@ -179,19 +180,22 @@ rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 	}
 }
 
-/* "(a, b)=(1, 2)" for a step's key columns, as PostgreSQL prints keys. */
+/*
+ * "(a, b)=(1, 2)", as PostgreSQL prints keys: npk key columns named names,
+ * column j holding value map[j] of the source key.
+ */
 char *
-rowclone_key_describe(RowcloneStep *step, RowcloneKey *key)
+rowclone_key_describe(int npk, char **names, const int *map, RowcloneKey *key)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '(');
-	for (int j = 0; j < step->npk; j++)
-		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", quote_identifier(step->pk_names[j]));
+	for (int j = 0; j < npk; j++)
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", quote_identifier(names[j]));
 	appendStringInfoString(&buf, ")=(");
-	for (int j = 0; j < step->npk; j++)
-		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[step->key_map[j]]);
+	for (int j = 0; j < npk; j++)
+		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[map[j]]);
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }

@@ -35,7 +35,7 @@ typedef struct RowcloneKeyList
 
 extern void rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out);
 extern void rowclone_key_list_decode(RowclonePlan *plan, ArrayType *keys, RowcloneKeyList *out);
-extern char *rowclone_key_describe(RowcloneStep *step, RowcloneKey *key);
+extern char *rowclone_key_describe(int npk, char **names, const int *map, RowcloneKey *key);
 extern Datum rowclone_cast_datum(Datum value, Oid from, Oid to);
 extern Datum rowclone_key_to_jsonb(int n, char **names, Oid *types, Datum *values);
 extern Datum rowclone_new_key_as(Datum value, Oid pktype, Oid keytype, const char *table,

@@ -114,31 +114,14 @@ keep_plans(RowclonePlan *plan)
 	List	   *graph_plans = NIL;
 	ListCell   *lc;
 
-	if (plan->graph != NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(plan->cxt);
+	MemoryContext old = MemoryContextSwitchTo(plan->cxt);
 
-		rowclone_graph_keep(plan->graph, &graph_plans);
-		MemoryContextSwitchTo(old);
-	}
-	for (int s = 0; s < plan->nsteps; s++)
-		n += 1 + plan->steps[s].nfixups;
-	n += list_length(graph_plans);
+	rowclone_graph_keep(plan->graph, &graph_plans);
+	MemoryContextSwitchTo(old);
+	n = list_length(graph_plans);
 	kept->plans = MemoryContextAlloc(plan->cxt, sizeof(SPIPlanPtr) * Max(n, 1));
 	foreach(lc, graph_plans)
 		kept->plans[kept->nplans++] = (SPIPlanPtr) lfirst(lc);
-	for (int s = 0; s < plan->nsteps; s++)
-	{
-		RowcloneStep *step = &plan->steps[s];
-
-		SPI_keepplan(step->insert_plan);
-		kept->plans[kept->nplans++] = step->insert_plan;
-		for (int f = 0; f < step->nfixups; f++)
-		{
-			SPI_keepplan(step->fixups[f].update_plan);
-			kept->plans[kept->nplans++] = step->fixups[f].update_plan;
-		}
-	}
 	kept->cb.func = free_kept_plans;
 	kept->cb.arg = kept;
 	MemoryContextRegisterResetCallback(plan->cxt, &kept->cb);

@@ -4,7 +4,8 @@
  *	  SQL-callable entry points of rowclone and module initialisation.
  *
  * Owns argument decoding and validation only: NULL checks, option shapes,
- * the plan signature.  Planning is in plan.c, execution in execute.c.
+ * the plan signature.  Planning is in plan.c and graph.c, execution in
+ * execute.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,13 +23,13 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "cascade.h"
 #include "catalog.h"
-#include "graph.h"
 #include "execute.h"
+#include "graph.h"
 #include "keys.h"
 #include "plan.h"
 #include "progress.h"
+#include "sqlgen.h"
 
 PG_MODULE_MAGIC;
 
@@ -321,7 +322,7 @@ run_clone_rows(FunctionCallInfo fcinfo, RowclonePlan *plan, Datum ov, int copies
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	RowcloneKeyList keys;
 	RowcloneSources sources;
-	RowcloneCascadeResult cascade;
+	RowcloneSetResult cascade;
 
 	rowclone_key_list_decode(plan, PG_GETARG_ARRAYTYPE_P(1), &keys);
 	if (keys.nkeys == 0)
@@ -330,8 +331,8 @@ run_clone_rows(FunctionCallInfo fcinfo, RowclonePlan *plan, Datum ov, int copies
 	memcpy(sources.key_arrays, keys.arrays, sizeof(keys.arrays));
 	sources.copies = copies;
 	sources.missing_ok = true;
-	rowclone_cascade_execute(plan, &sources, ov, &cascade);
-	rowclone_cascade_emit_pairs(plan, &cascade, &keys, rsinfo->setResult, rsinfo->setDesc);
+	rowclone_execute_set(plan, &sources, ov, &cascade);
+	rowclone_emit_pairs(plan, &cascade, &keys, rsinfo->setResult, rsinfo->setDesc);
 }
 
 /* Lines of our own nested clones kept at each end of a long error context. */
@@ -415,26 +416,26 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "rowclone: SPI_connect failed");
 		plan = rowclone_plan_get(req);
-		if (plan->noverrides > 0 && plan->graph != NULL && plan->graph->overrides_as_given)
+		if (plan->noverrides > 0 && plan->graph->overrides_as_given)
 			ov = JsonbPGetDatum(req->overrides);
 		else if (plan->noverrides > 0)
 			ov = overrides_param(plan, req->overrides);
 		if (kind == CLONE_ROWS)
 			run_clone_rows(fcinfo, plan, ov, copies);
-		else if (plan->graph != NULL)
+		else if (!plan->graph->one_row)
 		{
 			ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 			RowcloneSources sources;
-			RowcloneCascadeResult cascade;
+			RowcloneSetResult cascade;
 
 			rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
 			rowclone_sources_of_key(plan, &key, &sources);
-			rowclone_cascade_execute(plan, &sources, ov, &cascade);
+			rowclone_execute_set(plan, &sources, ov, &cascade);
 			if (kind == CLONE_GRAPH)
-				rowclone_cascade_emit(&cascade, rsinfo->setResult, rsinfo->setDesc);
+				rowclone_emit_graph(&cascade, rsinfo->setResult, rsinfo->setDesc);
 			else
 			{
-				result = rowclone_cascade_root_result(plan, &cascade, isnull);
+				result = rowclone_root_result(plan, &cascade, isnull);
 				if (!*isnull)
 					result = SPI_datumTransfer(result, plan->result_typbyval,
 											   plan->result_typlen);
@@ -443,7 +444,8 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		else
 		{
 			rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
-			result = rowclone_execute(plan, &key, ov, isnull);
+			result = rowclone_execute_one_row(plan, &key, ov, isnull);
+			result = SPI_datumTransfer(result, plan->result_typbyval, plan->result_typlen);
 		}
 		SPI_finish();
 		/* the outermost clone is done: nothing runs a retired plan now */
@@ -601,7 +603,7 @@ rowclone_clone_plan(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", req.relid)));
-	graph = rowclone_graph_build(&req, false);
+	graph = rowclone_graph_build(&req, NULL, false);
 
 	for (int i = 0; i < graph->nnodes; i++)
 	{
