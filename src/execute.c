@@ -761,11 +761,13 @@ remap_params(CloneState *st, RowcloneNode *node, Datum *params, int n)
 	return n;
 }
 
-/* Source rows of node i: the one-row shape copies one of every table. */
+/* Source rows of node i: the one-row shape copies one row of each table. */
 static int
 source_rows(CloneState *st, int i)
 {
-	return st->g->one_row ? 1 : st->rows[i]->nrows;
+	if (st->g->one_row)
+		return st->g->nodes[i].not_copied ? 0 : 1;
+	return st->rows[i]->nrows;
 }
 
 /*
@@ -1080,15 +1082,16 @@ one_row_key_map(CloneState *st, int i, Datum *old_key, Datum *new_key)
 {
 	RowcloneNode *node = &st->g->nodes[i];
 	Datum		one = Int32GetDatum(1);
+	int			n = source_rows(st, i);
 
 	st->old_arrays[i] = palloc(sizeof(Datum) * node->npk);
 	st->new_arrays[i] = palloc(sizeof(Datum) * node->npk);
 	for (int j = 0; j < node->npk; j++)
 	{
-		st->old_arrays[i][j] = make_array(&old_key[j], NULL, 1, node->pk_types[j]);
-		st->new_arrays[i][j] = make_array(&new_key[j], NULL, 1, node->pk_types[j]);
+		st->old_arrays[i][j] = make_array(&old_key[j], NULL, n, node->pk_types[j]);
+		st->new_arrays[i][j] = make_array(&new_key[j], NULL, n, node->pk_types[j]);
 	}
-	st->copy_arrays[i] = make_array(&one, NULL, 1, INT4OID);
+	st->copy_arrays[i] = make_array(&one, NULL, n, INT4OID);
 }
 
 /*
@@ -1142,6 +1145,12 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides, 
 		int			n;
 
 		st.current = i;
+		if (node->not_copied)
+		{
+			if (node->keymap_needed)
+				one_row_key_map(&st, i, NULL, NULL);	/* empty */
+			continue;
+		}
 		memcpy(params, key->values, sizeof(Datum) * plan->nkey_params);
 		n = plan->nkey_params;
 		if (node->insert_takes_overrides)

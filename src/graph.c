@@ -1459,6 +1459,11 @@ plan_one_row(GraphBuild *b)
 			RowcloneNode *parent = &b->nodes[node->isa_parent];
 
 			Assert(node->isa_parent > i);
+			/* as in the set shape: a parent is copied through its link only */
+			parent->not_copied = true;
+			for (int r = 0; r < node->nremaps; r++)
+				if (node->remaps[r].is_parent_link && !node->not_copied)
+					parent->not_copied = false;
 			for (int j = 0; j < parent->npk; j++)
 				for (int k = 0; k < link->nkeys; k++)
 					if (link->confkey[k] == parent->pk_attnums[j])

@@ -140,6 +140,8 @@ typedef struct RowcloneNode
 												 * column of the one source row
 												 * equals (through is-a links) */
 	bool		keymap_needed;	/* other statements read its copy's key map */
+	bool		not_copied;		/* an is-a parent whose child's link columns
+								 * are overridden or reset: no row to copy */
 	char	   *exists_sql;		/* does the source row exist ($ = the key) */
 	/* what clone_plan shows */
 	List	   *fresh_columns;
