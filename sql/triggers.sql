@@ -290,10 +290,12 @@ SELECT * FROM clone_graph('skipped', 1);
 SELECT clone_row('skipped', 1, cascade => true);
 SELECT count(*) AS skipped_rows FROM skipped;
 
--- A BEFORE INSERT trigger that moves the key: clone_row follows it (the
--- key returned is the row that exists); the set functions cannot (other
--- copies already point at the key they made) and say so, naming the
--- table, with nothing written. A trigger that leaves the key alone is fine.
+-- A BEFORE INSERT trigger that moves the key: the one-row shape follows it
+-- (clone_row, and clone_rows of one key with one copy and no cascade: the
+-- key returned is the row that exists); the set shape (more keys or
+-- copies, cascades, clone_graph) cannot (other copies already point at the
+-- key it made) and says so, naming the table, with nothing written. A
+-- trigger that leaves the key alone is fine.
 CREATE TABLE moved (id serial PRIMARY KEY, v text);
 CREATE TABLE moved_child (id serial PRIMARY KEY,
                           moved_id int NOT NULL REFERENCES moved ON DELETE CASCADE);
@@ -308,6 +310,7 @@ CREATE TRIGGER move_key BEFORE INSERT ON moved FOR EACH ROW WHEN (NEW.id > 1)
 	EXECUTE FUNCTION move_key();
 SELECT clone_row('moved', 1);
 SELECT * FROM clone_rows('moved', ARRAY[1]);
+SELECT * FROM clone_rows('moved', ARRAY[1], copies => 2);
 SELECT * FROM clone_graph('moved', 1);
 SELECT clone_row('moved', 1, cascade => true);
 SELECT * FROM moved ORDER BY id;

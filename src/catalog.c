@@ -119,7 +119,7 @@ rowclone_retire_context(MemoryContext cxt)
 
 /*
  * Free what was retired.  Only call this when no clone is running in the
- * backend.  Reset callbacks registered on the contexts (see plan.c) free
+ * backend.  Reset callbacks registered on the contexts (see plancache.c) free
  * the SPI plans they own.
  */
 void

@@ -94,7 +94,7 @@ extern bool rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTa
 extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,
 													 RowcloneTable **parent_out);
 
-/* Which relids a cached clone plan depends on is tracked in plan.c. */
+/* Which relids a cached clone plan depends on is tracked in plancache.c. */
 typedef void (*RowcloneInvalidateHook) (Oid relid);
 extern void rowclone_catalog_set_invalidate_hook(RowcloneInvalidateHook hook);
 

@@ -4,8 +4,9 @@
  *	  The rules of README "What a copy gets", once for every way a clone
  *	  runs: the rule each column of a copy follows, whether the rules give
  *	  a copy a fresh primary key, and the errors when they cannot, when
- *	  the source row is not there, or when copies go missing.  The one-row and the set statement shapes (plan.c,
- *	  graph.c) build their SQL from these answers; clone_plan shows them.
+ *	  the source row is not there, or when copies go missing.  graph.c
+ *	  builds the SQL of both statement shapes (one-row and set) from these
+ *	  answers; clone_plan shows them.
  *
  *-------------------------------------------------------------------------
  */

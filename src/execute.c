@@ -425,6 +425,15 @@ read_key_overrides(CloneState *st)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Source rows of node i: the one-row shape copies one row of each table. */
+static int
+source_rows(CloneState *st, int i)
+{
+	if (st->g->one_row)
+		return st->g->nodes[i].not_copied ? 0 : 1;
+	return st->rows[i]->nrows;
+}
+
 /*
  * Key defaults are evaluated here, before the INSERTs that the executor
  * checks: without INSERT on a table, evaluating them would still draw
@@ -439,7 +448,7 @@ check_insert_privileges(CloneState *st)
 	{
 		RowcloneNode *node = &st->g->nodes[i];
 
-		if (node->untracked || st->rows[i]->nrows == 0)
+		if (node->untracked || source_rows(st, i) == 0)
 			continue;			/* the executor checks before any default */
 		if (pg_class_aclcheck(node->relid, user, ACL_INSERT) == ACLCHECK_OK)
 			continue;
@@ -761,15 +770,6 @@ remap_params(CloneState *st, RowcloneNode *node, Datum *params, int n)
 	return n;
 }
 
-/* Source rows of node i: the one-row shape copies one row of each table. */
-static int
-source_rows(CloneState *st, int i)
-{
-	if (st->g->one_row)
-		return st->g->nodes[i].not_copied ? 0 : 1;
-	return st->rows[i]->nrows;
-}
-
 /*
  * Phase 4, for both shapes: point the deferred references of the copies
  * at the copies they reference, once all copies exist.
@@ -1043,6 +1043,17 @@ rowclone_root_result(RowclonePlan *plan, RowcloneSetResult *result, bool *isnull
 	return key_result(plan, keys);
 }
 
+/* One-row shape: does node i's source row exist? */
+static bool
+source_row_exists(CloneState *st, int i, Datum *key_values)
+{
+	SPIPlanPtr	check = rowclone_prepare(st->g->nodes[i].exists_sql, st->plan->nkey_params,
+										 st->plan->key_param_types, 0);
+
+	run(st, check, key_values, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
 /*
  * One-row shape: node i's INSERT made no row.  Name the row that is
  * missing (the source row first: its is-a parents are copied before it),
@@ -1052,19 +1063,12 @@ static void
 report_nothing_inserted(CloneState *st, int i, Datum *key_values)
 {
 	RowcloneGraph *g = st->g;
-	int			candidates[2] = {0, i};
 	int			missing = -1;
 
-	for (int c = 0; c < (i == 0 ? 1 : 2) && missing < 0; c++)
-	{
-		RowcloneNode *node = &g->nodes[candidates[c]];
-		SPIPlanPtr	check = rowclone_prepare(node->exists_sql, st->plan->nkey_params,
-											 st->plan->key_param_types, 0);
-
-		run(st, check, key_values, SPI_OK_SELECT);
-		if (SPI_processed == 0)
-			missing = candidates[c];
-	}
+	if (!source_row_exists(st, 0, key_values))
+		missing = 0;
+	else if (i != 0 && !source_row_exists(st, i, key_values))
+		missing = i;
 	if (missing >= 0)
 	{
 		st->current = missing;
@@ -1098,9 +1102,14 @@ one_row_key_map(CloneState *st, int i, Datum *old_key, Datum *new_key)
  * Run a one-row plan (RowcloneGraph.one_row) for one source key: each
  * table's INSERT, is-a parents first, then the fix-ups.  Call inside
  * SPI_connect; returns the copy's key in the current memory context.
+ *
+ * for_clone_rows: clone_rows of one key runs in this shape too, as it
+ * would in the set shape: a missing source row is no copy (*isnull), not
+ * an error, and the key columns it draws need INSERT privilege.
  */
 Datum
-rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides, bool *isnull)
+rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
+						 bool for_clone_rows, bool *isnull)
 {
 	RowcloneGraph *g = plan->graph;
 	CloneState	st;
@@ -1123,8 +1132,19 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides, 
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	if (key->matches_nothing)
+	*isnull = false;
+	if (key->matches_nothing && !for_clone_rows)
 		rowclone_row_not_found(describe_row_key(&st, 0), g->nodes[0].display_name);
+	/*
+	 * Without the source row nothing may be written: look before copying
+	 * is-a parents (a lone table finds out from its INSERT).
+	 */
+	if (for_clone_rows &&
+		(key->matches_nothing ||
+		 (g->nnodes > 1 && !source_row_exists(&st, 0, key->values))))
+		goto no_copy;
+	if (for_clone_rows)
+		check_insert_privileges(&st);
 	for (int i = 0; i < g->nnodes; i++)
 	{
 		maxparams = Max(maxparams, g->nodes[i].insert_nparams);
@@ -1158,11 +1178,15 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides, 
 		n = remap_params(&st, node, params, n);
 		Assert(n == node->insert_nparams);
 		run(&st, node->insert_plan, params, SPI_OK_INSERT_RETURNING);
-		if (SPI_processed == 0)
-			report_nothing_inserted(&st, i, params);
 		if (SPI_processed > 1)
 			elog(ERROR, "rowclone: primary key lookup in \"%s\" returned " UINT64_FORMAT " rows",
 				 node->display_name, SPI_processed);
+		if (SPI_processed == 0)
+		{
+			if (for_clone_rows && g->nnodes == 1 && !source_row_exists(&st, 0, params))
+				goto no_copy;
+			report_nothing_inserted(&st, i, params);
+		}
 		for (int j = 0; j < node->npk; j++)
 		{
 			bool		null;
@@ -1186,8 +1210,13 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides, 
 	UnregisterSnapshot(st.snapshot);
 	error_context_stack = errcallback.previous;
 	result = key_result(plan, root_key);
-	*isnull = false;
 	return result;
+
+no_copy:
+	*isnull = true;
+	UnregisterSnapshot(st.snapshot);
+	error_context_stack = errcallback.previous;
+	return (Datum) 0;
 }
 
 /*

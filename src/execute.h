@@ -53,7 +53,7 @@ extern void rowclone_emit_pairs(RowclonePlan *plan, RowcloneSetResult *result,
 									   RowcloneKeyList *keys, Tuplestorestate *store,
 									   TupleDesc desc);
 extern Datum rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
-									  bool *isnull);
+									  bool for_clone_rows, bool *isnull);
 extern Datum rowclone_root_result(RowclonePlan *plan, RowcloneSetResult *result,
 										  bool *isnull);
 

@@ -93,7 +93,8 @@ cache_type_facts(RowclonePlan *plan)
 {
 	bool		isvarlena;
 
-	get_typlenbyval(plan->result_type, &plan->result_typlen, &plan->result_typbyval);
+	get_typlenbyvalalign(plan->result_type, &plan->result_typlen, &plan->result_typbyval,
+						 &plan->result_typalign);
 	if (!plan->key_as_jsonb)
 		getTypeOutputInfo(plan->result_type, &plan->key_output_fn, &isvarlena);
 }

@@ -35,6 +35,7 @@ typedef struct RowclonePlan
 	Oid			result_type;
 	int16		result_typlen;	/* looked up once per plan, not per call */
 	bool		result_typbyval;
+	char		result_typalign;
 	Oid			key_output_fn;	/* one-column keys: output function, for messages */
 	int			nkey_params;	/* 1, or the root's PK width for jsonb keys */
 	Oid			key_param_types[INDEX_MAX_KEYS];

@@ -1,20 +1,210 @@
 /*-------------------------------------------------------------------------
  *
  * request.c
- *	  The column references of overrides and reset ("col", "table.col",
- *	  "schema.table.col"), resolved against the tables a clone copies and
- *	  checked: unknown or ambiguous names, a column named twice, a generated
- *	  column overridden, a column both overridden and reset.
+ *	  A clone call's options, decoded from its arguments and checked (NULLs,
+ *	  the shape of overrides, fan-out arrays, max_depth), with the plan
+ *	  signature; and the column references of overrides and reset ("col",
+ *	  "table.col", "schema.table.col"), resolved against the tables a clone
+ *	  copies and checked: unknown or ambiguous names, a column named twice,
+ *	  a generated column overridden, a column both overridden and reset.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "nodes/value.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "compat.h"
 #include "request.h"
+
+void
+rowclone_null_argument(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("argument \"%s\" cannot be null", name)));
+}
+
+/* Text elements of a text[] option; NULL elements are an error. */
+static char **
+text_array_items(ArrayType *arr, const char *argname, int *nitems)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **items;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, nitems);
+	items = palloc(sizeof(char *) * Max(*nitems, 1));
+	for (int i = 0; i < *nitems; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s cannot contain null elements", argname)));
+		items[i] = TextDatumGetCString(elems[i]);
+	}
+	return items;
+}
+
+/* Where a SQL function has its options; -1 where it has none. */
+/* The keys of a jsonb object, in jsonb order, appended to keys[*n]. */
+static void
+object_keys(JsonbContainer *obj, char **keys, int *n)
+{
+	JsonbIterator *it = JsonbIteratorInit(obj);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_KEY)
+			keys[(*n)++] = pnstrdup(v.val.string.val, v.val.string.len);
+}
+
+/*
+ * Fan-out: overrides is an array of objects, one per copy, each naming the
+ * same columns (the plan has one column list for all copies).  Sets the
+ * override keys from the first.
+ */
+static void
+decode_fanout(Jsonb *ov, RowcloneRequest *req)
+{
+	int			n = JB_ROOT_COUNT(ov);
+
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("overrides must not be an empty array"),
+				 errhint("Pass one object per copy, or NULL for no overrides.")));
+	for (int e = 0; e < n; e++)
+	{
+		JsonbValue *elem = getIthJsonbValueFromContainer(&ov->root, e);
+		int			nkeys = 0;
+
+		if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of overrides is not a jsonb object", e + 1),
+					 errhint("An overrides array holds one object per copy, such as '[{\"name\": \"a\"}, {\"name\": \"b\"}]'.")));
+		if (e == 0)
+		{
+			req->override_keys = palloc(sizeof(char *) *
+										Max(JsonContainerSize(elem->val.binary.data), 1));
+			object_keys(elem->val.binary.data, req->override_keys, &req->noverride_keys);
+			continue;
+		}
+		nkeys = JsonContainerSize(elem->val.binary.data);
+		for (int k = 0; k < req->noverride_keys && nkeys == req->noverride_keys; k++)
+			if (getKeyJsonValueFromContainer(elem->val.binary.data, req->override_keys[k],
+											 strlen(req->override_keys[k]), NULL) == NULL)
+				nkeys = -1;
+		if (nkeys != req->noverride_keys)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("element %d of overrides names other columns than element 1", e + 1),
+					 errdetail("Every object of an overrides array must name the same columns."),
+					 errhint("Give each copy a value for each column, JSON null for NULL.")));
+	}
+	req->fanout = n;
+}
+
+/*
+ * Decode the options of a clone function.  The signature string captures
+ * everything that shapes the plan; it is empty for a plain clone_row call.
+ */
+void
+rowclone_decode_options(FunctionCallInfo fcinfo, const RowcloneOptionArgs *args,
+						RowcloneRequest *req)
+{
+	req->max_depth = -1;
+	if (args->overrides >= 0 && !PG_ARGISNULL(args->overrides))
+	{
+		Jsonb	   *ov = PG_GETARG_JSONB_P(args->overrides);
+
+		if (args->fanout && JB_ROOT_IS_ARRAY(ov) && !JB_ROOT_IS_SCALAR(ov))
+			decode_fanout(ov, req);
+		else if (!JB_ROOT_IS_OBJECT(ov))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("overrides must be a jsonb object"),
+					 args->fanout ?
+					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}', or an array of such objects, one per copy.") :
+					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}'; an array of objects, one per copy, is for clone_rows.")));
+		else
+		{
+			req->override_keys = palloc(sizeof(char *) * Max(JB_ROOT_COUNT(ov), 1));
+			object_keys(&ov->root, req->override_keys, &req->noverride_keys);
+		}
+		req->overrides = ov;
+	}
+	if (args->reset >= 0 && !PG_ARGISNULL(args->reset))
+		req->reset = text_array_items(PG_GETARG_ARRAYTYPE_P(args->reset), "reset", &req->nreset);
+	if (PG_ARGISNULL(args->cascade))
+		rowclone_null_argument("cascade");
+	req->cascade = PG_GETARG_BOOL(args->cascade);
+	if (!PG_ARGISNULL(args->skip))
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(args->skip);
+		Datum	   *elems;
+		bool	   *nulls;
+
+		deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
+						  &elems, &nulls, &req->nskip);
+		req->skip = palloc(sizeof(Oid) * Max(req->nskip, 1));
+		for (int i = 0; i < req->nskip; i++)
+		{
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("skip cannot contain null elements")));
+			req->skip[i] = DatumGetObjectId(elems[i]);
+		}
+	}
+	if (!PG_ARGISNULL(args->max_depth))
+	{
+		req->max_depth = PG_GETARG_INT32(args->max_depth);
+		if (req->max_depth < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_depth must not be negative"),
+					 errdetail("max_depth is %d; the source row is at depth 0.", req->max_depth)));
+	}
+
+	req->set_mode = req->set_mode || req->cascade;
+	rowclone_request_sign(req);
+}
+
+/*
+ * Set req->signature: everything that shapes the plan, empty for a plain
+ * clone_row call.
+ */
+void
+rowclone_request_sign(RowcloneRequest *req)
+{
+	StringInfoData sig;
+
+	if (req->noverride_keys == 0 && req->nreset == 0 && !req->cascade &&
+		req->nskip == 0 && req->max_depth < 0 && !req->set_mode)
+	{
+		req->signature = "";
+		return;
+	}
+	initStringInfo(&sig);
+	appendStringInfo(&sig, "c%d s%d g%d d%d f%d o", req->cascade, req->set_mode, req->need_rows,
+					 req->max_depth, req->fanout > 0);
+	for (int i = 0; i < req->noverride_keys; i++)
+		appendStringInfo(&sig, "\x1f%s", req->override_keys[i]);
+	appendStringInfoString(&sig, "\x1er");
+	for (int i = 0; i < req->nreset; i++)
+		appendStringInfo(&sig, "\x1f%s", req->reset[i]);
+	appendStringInfoString(&sig, "\x1es");
+	for (int i = 0; i < req->nskip; i++)
+		appendStringInfo(&sig, " %u", req->skip[i]);
+	req->signature = sig.data;
+}
 
 /*
  * Split a column reference as SQL would, turning the parser's bare

@@ -10,6 +10,7 @@
 #define ROWCLONE_REQUEST_H
 
 #include "postgres.h"
+#include "fmgr.h"
 #include "utils/jsonb.h"
 
 #include "catalog.h"
@@ -45,6 +46,21 @@ typedef struct RowcloneOption
 								 * copies only, not other rows of the table */
 } RowcloneOption;
 
+/* Where a SQL function has its options; -1 where it has none. */
+typedef struct RowcloneOptionArgs
+{
+	int			overrides;
+	int			reset;
+	int			cascade;
+	int			skip;
+	int			max_depth;
+	bool		fanout;			/* overrides may be an array, one per copy */
+} RowcloneOptionArgs;
+
+extern void rowclone_null_argument(const char *name);
+extern void rowclone_decode_options(FunctionCallInfo fcinfo, const RowcloneOptionArgs *args,
+									RowcloneRequest *req);
+extern void rowclone_request_sign(RowcloneRequest *req);
 extern int	rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides,
 								 RowcloneColumn *col);
 extern bool rowclone_option_is_reset(RowcloneRequest *req, RowcloneOption *resets,

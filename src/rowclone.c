@@ -3,9 +3,9 @@
  * rowclone.c
  *	  SQL-callable entry points of rowclone and module initialisation.
  *
- * Owns argument decoding and validation only: NULL checks, option shapes,
- * the plan signature.  Planning is in plan.c and graph.c, execution in
- * execute.c.
+ * Entry points only: each function's arguments go to request.c, its plan
+ * comes from plancache.c (plan.c, graph.c), and it runs in execute.c; this
+ * file also keeps error contexts short.
  *
  *-------------------------------------------------------------------------
  */
@@ -46,193 +46,10 @@ _PG_init(void)
 	rowclone_plan_init();		/* last: it reserves the rowclone. prefix */
 }
 
-static void
-null_argument(const char *name)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("argument \"%s\" cannot be null", name)));
-}
-
-/* Text elements of a text[] option; NULL elements are an error. */
-static char **
-text_array_items(ArrayType *arr, const char *argname, int *nitems)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	char	  **items;
-
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, nitems);
-	items = palloc(sizeof(char *) * Max(*nitems, 1));
-	for (int i = 0; i < *nitems; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s cannot contain null elements", argname)));
-		items[i] = TextDatumGetCString(elems[i]);
-	}
-	return items;
-}
-
-/* Where a SQL function has its options; -1 where it has none. */
-typedef struct OptionArgs
-{
-	int			overrides;
-	int			reset;
-	int			cascade;
-	int			skip;
-	int			max_depth;
-	bool		fanout;			/* overrides may be an array, one per copy */
-} OptionArgs;
-
-static const OptionArgs clone_args = {2, 3, 4, 5, 6, false};
-static const OptionArgs rows_args = {2, 3, 4, 5, 6, true};
-static const OptionArgs plan_args = {-1, -1, 1, 2, 3, false};
-
-/* The keys of a jsonb object, in jsonb order, appended to keys[*n]. */
-static void
-object_keys(JsonbContainer *obj, char **keys, int *n)
-{
-	JsonbIterator *it = JsonbIteratorInit(obj);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		if (tok == WJB_KEY)
-			keys[(*n)++] = pnstrdup(v.val.string.val, v.val.string.len);
-}
-
-/*
- * Fan-out: overrides is an array of objects, one per copy, each naming the
- * same columns (the plan has one column list for all copies).  Sets the
- * override keys from the first.
- */
-static void
-decode_fanout(Jsonb *ov, RowcloneRequest *req)
-{
-	int			n = JB_ROOT_COUNT(ov);
-
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("overrides must not be an empty array"),
-				 errhint("Pass one object per copy, or NULL for no overrides.")));
-	for (int e = 0; e < n; e++)
-	{
-		JsonbValue *elem = getIthJsonbValueFromContainer(&ov->root, e);
-		int			nkeys = 0;
-
-		if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("element %d of overrides is not a jsonb object", e + 1),
-					 errhint("An overrides array holds one object per copy, such as '[{\"name\": \"a\"}, {\"name\": \"b\"}]'.")));
-		if (e == 0)
-		{
-			req->override_keys = palloc(sizeof(char *) *
-										Max(JsonContainerSize(elem->val.binary.data), 1));
-			object_keys(elem->val.binary.data, req->override_keys, &req->noverride_keys);
-			continue;
-		}
-		nkeys = JsonContainerSize(elem->val.binary.data);
-		for (int k = 0; k < req->noverride_keys && nkeys == req->noverride_keys; k++)
-			if (getKeyJsonValueFromContainer(elem->val.binary.data, req->override_keys[k],
-											 strlen(req->override_keys[k]), NULL) == NULL)
-				nkeys = -1;
-		if (nkeys != req->noverride_keys)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("element %d of overrides names other columns than element 1", e + 1),
-					 errdetail("Every object of an overrides array must name the same columns."),
-					 errhint("Give each copy a value for each column, JSON null for NULL.")));
-	}
-	req->fanout = n;
-}
-
-/*
- * Decode the options of a clone function.  The signature string captures
- * everything that shapes the plan; it is empty for a plain clone_row call.
- */
-static void
-decode_options(FunctionCallInfo fcinfo, const OptionArgs *args, RowcloneRequest *req)
-{
-	StringInfoData sig;
-
-	req->max_depth = -1;
-	if (args->overrides >= 0 && !PG_ARGISNULL(args->overrides))
-	{
-		Jsonb	   *ov = PG_GETARG_JSONB_P(args->overrides);
-
-		if (args->fanout && JB_ROOT_IS_ARRAY(ov) && !JB_ROOT_IS_SCALAR(ov))
-			decode_fanout(ov, req);
-		else if (!JB_ROOT_IS_OBJECT(ov))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("overrides must be a jsonb object"),
-					 args->fanout ?
-					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}', or an array of such objects, one per copy.") :
-					 errhint("Pass an object mapping column names to values, such as '{\"name\": \"copy\"}'; an array of objects, one per copy, is for clone_rows.")));
-		else
-		{
-			req->override_keys = palloc(sizeof(char *) * Max(JB_ROOT_COUNT(ov), 1));
-			object_keys(&ov->root, req->override_keys, &req->noverride_keys);
-		}
-		req->overrides = ov;
-	}
-	if (args->reset >= 0 && !PG_ARGISNULL(args->reset))
-		req->reset = text_array_items(PG_GETARG_ARRAYTYPE_P(args->reset), "reset", &req->nreset);
-	if (PG_ARGISNULL(args->cascade))
-		null_argument("cascade");
-	req->cascade = PG_GETARG_BOOL(args->cascade);
-	if (!PG_ARGISNULL(args->skip))
-	{
-		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(args->skip);
-		Datum	   *elems;
-		bool	   *nulls;
-
-		deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
-						  &elems, &nulls, &req->nskip);
-		req->skip = palloc(sizeof(Oid) * Max(req->nskip, 1));
-		for (int i = 0; i < req->nskip; i++)
-		{
-			if (nulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("skip cannot contain null elements")));
-			req->skip[i] = DatumGetObjectId(elems[i]);
-		}
-	}
-	if (!PG_ARGISNULL(args->max_depth))
-	{
-		req->max_depth = PG_GETARG_INT32(args->max_depth);
-		if (req->max_depth < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("max_depth must not be negative"),
-					 errdetail("max_depth is %d; the source row is at depth 0.", req->max_depth)));
-	}
-
-	req->set_mode = req->set_mode || req->cascade;
-	if (req->noverride_keys == 0 && req->nreset == 0 && !req->cascade &&
-		req->nskip == 0 && req->max_depth < 0 && !req->set_mode)
-	{
-		req->signature = "";
-		return;
-	}
-	initStringInfo(&sig);
-	appendStringInfo(&sig, "c%d s%d g%d d%d f%d o", req->cascade, req->set_mode, req->need_rows,
-					 req->max_depth, req->fanout > 0);
-	for (int i = 0; i < req->noverride_keys; i++)
-		appendStringInfo(&sig, "\x1f%s", req->override_keys[i]);
-	appendStringInfoString(&sig, "\x1er");
-	for (int i = 0; i < req->nreset; i++)
-		appendStringInfo(&sig, "\x1f%s", req->reset[i]);
-	appendStringInfoString(&sig, "\x1es");
-	for (int i = 0; i < req->nskip; i++)
-		appendStringInfo(&sig, " %u", req->skip[i]);
-	req->signature = sig.data;
-}
+/* Where each SQL function has its options */
+static const RowcloneOptionArgs clone_args = {2, 3, 4, 5, 6, false};
+static const RowcloneOptionArgs rows_args = {2, 3, 4, 5, 6, true};
+static const RowcloneOptionArgs plan_args = {-1, -1, 1, 2, 3, false};
 
 /* One overrides object, re-keyed (see overrides_param), pushed to *state. */
 static JsonbValue *
@@ -297,9 +114,9 @@ static void
 decode_source(FunctionCallInfo fcinfo, RowcloneRequest *req)
 {
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	if (PG_ARGISNULL(1))
-		null_argument("key");
+		rowclone_null_argument("key");
 	req->relid = PG_GETARG_OID(0);
 	req->keytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 }
@@ -323,7 +140,28 @@ run_clone_rows(FunctionCallInfo fcinfo, RowclonePlan *plan, Datum ov, int copies
 	RowcloneKeyList keys;
 	RowcloneSources sources;
 	RowcloneSetResult cascade;
+	bool		isnull;
 
+	if (plan->graph->one_row)
+	{
+		/* one key, one copy (rowclone_clone_rows chose the shape) */
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+		Datum		given = array_get_element(PointerGetDatum(arr), 1, &ARR_LBOUND(arr)[0],
+											  -1, plan->result_typlen, plan->result_typbyval,
+											  plan->result_typalign, &isnull);
+		RowcloneKey key;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		rowclone_key_decode(plan, given, &key);
+		values[1] = rowclone_execute_one_row(plan, &key, ov, true, &isnull);
+		if (isnull)
+			return;
+		values[0] = given;
+		values[2] = Int32GetDatum(1);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		return;
+	}
 	rowclone_key_list_decode(plan, PG_GETARG_ARRAYTYPE_P(1), &keys);
 	if (keys.nkeys == 0)
 		return;
@@ -444,7 +282,7 @@ run_clone(FunctionCallInfo fcinfo, RowcloneRequest *req, CloneKind kind, int cop
 		else
 		{
 			rowclone_key_decode(plan, PG_GETARG_DATUM(1), &key);
-			result = rowclone_execute_one_row(plan, &key, ov, isnull);
+			result = rowclone_execute_one_row(plan, &key, ov, false, isnull);
 			result = SPI_datumTransfer(result, plan->result_typbyval, plan->result_typlen);
 		}
 		SPI_finish();
@@ -486,7 +324,7 @@ rowclone_clone_row(PG_FUNCTION_ARGS)
 
 	memset(&req, 0, sizeof(req));
 	decode_source(fcinfo, &req);
-	decode_options(fcinfo, &clone_args, &req);
+	rowclone_decode_options(fcinfo, &clone_args, &req);
 	result = run_clone(fcinfo, &req, CLONE_ROW, 1, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -510,7 +348,7 @@ rowclone_clone_graph(PG_FUNCTION_ARGS)
 	decode_source(fcinfo, &req);
 	req.set_mode = true;
 	req.need_rows = true;
-	decode_options(fcinfo, &clone_args, &req);
+	rowclone_decode_options(fcinfo, &clone_args, &req);
 	InitMaterializedSRF(fcinfo, 0);
 	(void) run_clone(fcinfo, &req, CLONE_GRAPH, 1, &isnull);
 	return (Datum) 0;
@@ -534,16 +372,16 @@ rowclone_clone_rows(PG_FUNCTION_ARGS)
 
 	memset(&req, 0, sizeof(req));
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	if (PG_ARGISNULL(1))
-		null_argument("keys");
+		rowclone_null_argument("keys");
 	req.relid = PG_GETARG_OID(0);
 	arraytype = get_fn_expr_argtype(fcinfo->flinfo, 1);
 	req.keytype = get_element_type(arraytype);
 	if (!OidIsValid(req.keytype))
 		elog(ERROR, "rowclone: keys is not an array");
 	req.set_mode = true;
-	decode_options(fcinfo, &rows_args, &req);
+	rowclone_decode_options(fcinfo, &rows_args, &req);
 	/* NULL: one copy, or one per object of an overrides array */
 	copies = PG_ARGISNULL(7) ? Max(req.fanout, 1) : PG_GETARG_INT32(7);
 	if (copies < 1)
@@ -551,6 +389,22 @@ rowclone_clone_rows(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("copies must be at least 1"),
 				 errdetail("copies is %d.", copies)));
+	/*
+	 * One key, one copy, no cascade: the copy of one row, as clone_row
+	 * makes it, in the one-row shape (a set-shape round costs several
+	 * times as much for one row).
+	 */
+	if (copies == 1 && !req.cascade && req.fanout == 0)
+	{
+		ArrayType  *keys = PG_GETARG_ARRAYTYPE_P(1);
+
+		if (ARR_NDIM(keys) == 1 && ArrayGetNItems(ARR_NDIM(keys), ARR_DIMS(keys)) == 1 &&
+			!array_contains_nulls(keys))
+		{
+			req.set_mode = false;
+			rowclone_request_sign(&req);
+		}
+	}
 	if (req.fanout > 0 && copies != req.fanout)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -592,10 +446,10 @@ rowclone_clone_plan(PG_FUNCTION_ARGS)
 
 	memset(&req, 0, sizeof(req));
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	req.relid = PG_GETARG_OID(0);
 	req.set_mode = true;
-	decode_options(fcinfo, &plan_args, &req);
+	rowclone_decode_options(fcinfo, &plan_args, &req);
 	InitMaterializedSRF(fcinfo, 0);
 
 	LockRelationOid(req.relid, AccessShareLock);
