@@ -174,7 +174,8 @@ rowclone_key_decode(RowclonePlan *plan, Datum key, RowcloneKey *out)
 	{
 		out->nvalues = 1;
 		out->values[0] = key;
-		out->text[0] = OidOutputFunctionCall(plan->key_output_fn, key);
+		out->text[0] = NULL;	/* made when a message needs it */
+		out->output_fn = plan->key_output_fn;
 		out->matches_nothing = !key_is_exact(key, plan->key_param_types[0],
 											 plan->root_pk_types[0]);
 	}
@@ -195,7 +196,11 @@ rowclone_key_describe(int npk, char **names, const int *map, RowcloneKey *key)
 		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", quote_identifier(names[j]));
 	appendStringInfoString(&buf, ")=(");
 	for (int j = 0; j < npk; j++)
+	{
+		if (key->text[map[j]] == NULL)
+			key->text[map[j]] = OidOutputFunctionCall(key->output_fn, key->values[map[j]]);
 		appendStringInfo(&buf, "%s%s", j > 0 ? ", " : "", key->text[map[j]]);
+	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }

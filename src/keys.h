@@ -17,7 +17,9 @@ typedef struct RowcloneKey
 {
 	int			nvalues;
 	Datum		values[INDEX_MAX_KEYS];
-	char	   *text[INDEX_MAX_KEYS];	/* for messages, in root PK order */
+	char	   *text[INDEX_MAX_KEYS];	/* for messages, in root PK order (a
+										 * scalar's is made when needed) */
+	Oid			output_fn;		/* a scalar's output function */
 	bool		matches_nothing;	/* a value no key equals (2.5 for an
 									 * integer key): no source row */
 } RowcloneKey;
