@@ -14,6 +14,9 @@ SELECT setval('item_id_seq', 100);
 SELECT clone_row('item', 1::bigint);
 SELECT clone_row('item', 2::bigint);
 SELECT * FROM item ORDER BY id;
+-- the same through clone_rows and clone_graph (regress.three_ways, sql/setup.sql),
+-- here and after each change below: each function caches plans of its own
+SELECT * FROM regress.three_ways('item', 1::bigint);
 
 -- ADD COLUMN without a default after a plan is cached: the new column is
 -- copied from the source row.
@@ -21,6 +24,7 @@ ALTER TABLE item ADD COLUMN b integer;
 UPDATE item SET b = 10 WHERE id = 1;
 SELECT clone_row('item', 1::bigint);
 SELECT * FROM item WHERE id IN (1, 103) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint);
 
 -- ADD COLUMN with a default: the copy gets the source's value, not the
 -- default.
@@ -29,11 +33,13 @@ UPDATE item SET c = 'c of one' WHERE id = 1;
 SELECT clone_row('item', 1::bigint);
 SELECT clone_row('item', 2::bigint);
 SELECT * FROM item WHERE id IN (1, 2, 104, 105) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint);
 
 -- DROP COLUMN: the clone still works and the dropped column is gone.
 ALTER TABLE item DROP COLUMN a;
 SELECT clone_row('item', 1::bigint);
 SELECT * FROM item WHERE id IN (1, 106) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint);
 
 -- SET DEFAULT on a non-key column: the copy still gets the source's value.
 ALTER TABLE item ALTER COLUMN c SET DEFAULT 'new c default';
@@ -42,6 +48,8 @@ SELECT * FROM item WHERE id IN (1, 107) ORDER BY id;
 -- ... but reset takes the new default.
 SELECT clone_row('item', 1::bigint, reset => '{c}');
 SELECT * FROM item WHERE id = 108;
+SELECT * FROM regress.three_ways('item', 1::bigint);
+SELECT * FROM regress.three_ways('item', 1::bigint, reset => '{c}');
 
 -- SET DEFAULT on the key column: new keys come from the other sequence.
 CREATE SEQUENCE item_other_seq START 500;
@@ -49,6 +57,7 @@ ALTER TABLE item ALTER COLUMN id SET DEFAULT nextval('item_other_seq');
 SELECT clone_row('item', 1::bigint);
 SELECT clone_row('item', 1::bigint, reset => '{c}');
 SELECT * FROM item WHERE id >= 500 ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint);
 
 -- DROP DEFAULT on the key column: the cached plan must not be used; the key
 -- can no longer be made fresh (55000), and nothing is written.
@@ -56,6 +65,7 @@ ALTER TABLE item ALTER COLUMN id DROP DEFAULT;
 SELECT count(*) FROM item;
 SELECT clone_row('item', 1::bigint);
 SELECT count(*) FROM item;
+SELECT * FROM regress.three_ways('item', 1::bigint);
 ALTER TABLE item ALTER COLUMN id SET DEFAULT nextval('item_id_seq');
 
 -- RENAME COLUMN: the renamed column is still copied, overrides use the new
@@ -65,6 +75,8 @@ SELECT clone_row('item', 1::bigint);
 SELECT clone_row('item', 1::bigint, '{"b_renamed": 11}');
 SELECT clone_row('item', 1::bigint, '{"b": 12}');
 SELECT * FROM item WHERE id IN (1, 109, 110) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint, '{"b_renamed": 11}');
+SELECT * FROM regress.three_ways('item', 1::bigint, '{"b": 12}');
 
 -- ALTER COLUMN TYPE of an overridden column: the plan cached for these
 -- override keys converted to integer; after the change it must convert to
@@ -73,17 +85,21 @@ ALTER TABLE item ALTER COLUMN b_renamed TYPE text USING 'b=' || b_renamed;
 SELECT clone_row('item', 1::bigint, '{"b_renamed": "not a number"}');
 SELECT clone_row('item', 1::bigint);
 SELECT * FROM item WHERE id IN (1, 111, 112) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint, '{"b_renamed": "not a number"}');
 
 -- ALTER COLUMN TYPE of the key column: a bigint key argument is cast to the
 -- new key type, and the result still comes back as bigint.
 ALTER TABLE item ALTER COLUMN id TYPE integer;
 SELECT k, pg_typeof(k) FROM clone_row('item', 2::bigint) AS k;
 SELECT * FROM item WHERE id IN (2, 113) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 2::bigint);
 
 -- Generated column: overriding it is an error (428C9) ...
 ALTER TABLE item ADD COLUMN g integer GENERATED ALWAYS AS (length(c)) STORED;
 SELECT clone_row('item', 2::bigint, '{"c": "longer value"}');
 SELECT clone_row('item', 2::bigint, '{"g": 1}');
+SELECT * FROM regress.three_ways('item', 2::bigint, '{"c": "longer value"}');
+SELECT * FROM regress.three_ways('item', 2::bigint, '{"g": 1}');
 -- ... until DROP EXPRESSION makes it a plain column, which is then copied
 -- as it is or overridden.
 ALTER TABLE item ALTER COLUMN g DROP EXPRESSION;
@@ -91,6 +107,7 @@ UPDATE item SET g = 99 WHERE id = 2;
 SELECT clone_row('item', 2::bigint);
 SELECT clone_row('item', 2::bigint, '{"g": 1}');
 SELECT * FROM item WHERE id IN (2, 114, 115, 116) ORDER BY id;
+SELECT * FROM regress.three_ways('item', 2::bigint, '{"g": 1}');
 
 -- Distinct option sets are distinct plans: overrides of one column, none,
 -- another column, both, reset, and the first set again with other values.
@@ -110,6 +127,9 @@ SELECT clone_row('item', 1::bigint, '{"c": "o4"}', '{d}');
 SELECT clone_row('item', 1::bigint, '{"c": "o5"}');
 SELECT clone_row('item', 1::bigint);
 SELECT * FROM item ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1::bigint, '{"d": 3, "c": "o2"}');
+SELECT * FROM regress.three_ways('item', 1::bigint, reset => '{d}');
+SELECT * FROM regress.three_ways('item', 1::bigint, '{"c": "o4"}', '{d}');
 
 -- The key's type is part of the plan: the same row cloned with an integer,
 -- a bigint, a numeric and a text key returns the new key in each type.
@@ -120,6 +140,9 @@ SELECT k, pg_typeof(k) FROM clone_row('item', 1::numeric) AS k;
 SELECT k, pg_typeof(k) FROM clone_row('item', '1'::text) AS k;
 SELECT k, pg_typeof(k) FROM clone_row('item', 1) AS k;
 SELECT * FROM item WHERE id >= 300 ORDER BY id;
+SELECT * FROM regress.three_ways('item', 1);
+SELECT * FROM regress.three_ways('item', 1::numeric);
+SELECT * FROM regress.three_ways('item', '1'::text);
 
 -- A prepared statement, executed before and after ALTER TABLE.
 TRUNCATE item;
@@ -174,6 +197,7 @@ INSERT INTO item (x, y) OVERRIDING SYSTEM VALUE
 SELECT clone_row('item', 900::bigint);
 SELECT clone_row('item', 900::bigint, '{"y": "2000-01-01"}');
 SELECT * FROM item ORDER BY id;
+SELECT * FROM regress.three_ways('item', 900::bigint, '{"y": "2000-01-01"}');
 
 -- Moving the primary key to another column: the key argument now names
 -- rows by the new key column, and the old key column, an identity column,
@@ -182,6 +206,7 @@ ALTER TABLE item ADD COLUMN k serial;
 ALTER TABLE item DROP CONSTRAINT item_pkey, ADD PRIMARY KEY (k);
 SELECT clone_row('item', 2);
 SELECT * FROM item ORDER BY k;
+SELECT * FROM regress.three_ways('item', 2);
 
 -- is-a: a plan cached for a child is rebuilt when its parent table changes.
 CREATE TABLE place (id serial PRIMARY KEY, name text);
@@ -193,22 +218,27 @@ INSERT INTO place VALUES (1, 'diner');
 INSERT INTO restaurant VALUES (1, 40);
 SELECT setval('place_id_seq', 10, false);
 SELECT clone_row('restaurant', 1);
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 ALTER TABLE place ADD COLUMN city text;
 UPDATE place SET city = 'Lyon' WHERE id = 1;
 SELECT clone_row('restaurant', 1);
 SELECT * FROM place ORDER BY id;
 SELECT * FROM restaurant ORDER BY place_ptr_id;
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 
 -- A table that is not is-a yet cannot be cloned (its key has no default);
 -- once the is-a foreign key is added, it can.
 CREATE TABLE bar (place_ptr_id integer PRIMARY KEY, beers integer);
 INSERT INTO bar VALUES (1, 12);
 SELECT clone_row('bar', 1);
+SELECT * FROM regress.three_ways('bar', 1, shown => '{place, bar}');
 ALTER TABLE bar ADD FOREIGN KEY (place_ptr_id) REFERENCES place;
 SELECT clone_row('bar', 1);
+SELECT * FROM regress.three_ways('bar', 1, shown => '{place, bar}');
 -- ... and after the link is dropped again, it can no longer be cloned.
 ALTER TABLE bar DROP CONSTRAINT bar_place_ptr_id_fkey;
 SELECT clone_row('bar', 1);
+SELECT * FROM regress.three_ways('bar', 1, shown => '{place, bar}');
 SELECT * FROM place ORDER BY id;
 SELECT * FROM bar ORDER BY place_ptr_id;
 

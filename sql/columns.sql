@@ -129,6 +129,43 @@ SELECT * FROM clone_rows('plain_key', ARRAY[1]);
 SELECT * FROM clone_graph('plain_key', 1);
 SELECT * FROM clone_rows('plain_pair', ARRAY['[1, 1]'::jsonb]);
 
+-- The same requests through clone_rows and clone_graph (regress.three_ways,
+-- sql/setup.sql): the same copies and the same errors as clone_row.
+SELECT * FROM regress.three_ways('product', 1::bigint);
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{
+    "name": "Widget copy", "price": 3.999, "qty": 10, "active": true,
+    "tags": ["green"], "attrs": {"size": "S", "n": [1, 2]}, "made_at": "2022-02-02T10:00:00+02:00",
+    "sku": null}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"id": 200, "serial_no": 5}');
+SELECT * FROM regress.three_ways('product', 1::bigint, reset => '{qty, active, made_at, tags, serial_no}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"NAME": "Folded"}', reset => '{"SKU"}');
+SELECT * FROM regress.three_ways('"Mixed"', 1, overrides => '{"\"Label\"": "UPPER", "label": "LOWER"}');
+SELECT * FROM regress.three_ways('only_key', 1);
+SELECT * FROM regress.three_ways('plain_key', 1, overrides => '{"id": 3}');
+SELECT * FROM regress.three_ways('plain_pair', '[1, 1]'::jsonb, overrides => '{"b": 3}');
+-- values that do not convert, a NOT NULL violation
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"qty": "many"}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"price": 123456789012}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"name": null}');
+-- overrides and reset errors
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"colour": "red"}');
+SELECT * FROM regress.three_ways('product', 1::bigint, reset => '{colour}');
+SELECT * FROM regress.three_ways('"Mixed"', 1, overrides => '{"Id": 5}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"total": 1}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"name": "a", "NAME": "b"}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"name": "a"}', reset => '{name}');
+SELECT * FROM regress.three_ways('product', 1::bigint, reset => ARRAY[NULL]::text[]);
+SELECT * FROM regress.three_ways('product', 1::bigint, reset => '{"a.b.c.d"}');
+SELECT * FROM regress.three_ways('product', 1::bigint, reset => ARRAY['"unterminated']);
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"user name": 1}');
+SELECT * FROM regress.three_ways('product', 1::bigint, overrides => '{"other.name": "x"}');
+-- keys that cannot be made fresh, or reset
+SELECT * FROM regress.three_ways('plain_key', 1);
+SELECT * FROM regress.three_ways('plain_pair', '[1, 1]'::jsonb);
+SELECT * FROM regress.three_ways('plain_key', 1, reset => '{id}');
+SELECT * FROM regress.three_ways('pair_serial', '{"a": 1, "b": 1}'::jsonb, reset => '{a}');
+SELECT * FROM regress.three_ways('pair_serial', '{"a": 1, "b": 1}'::jsonb, reset => '{b}');
+
 RESET search_path;
 RESET TIME ZONE;
 DROP SCHEMA cols CASCADE;

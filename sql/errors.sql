@@ -77,6 +77,21 @@ $$;
 -- none of the failed calls wrote anything
 SELECT id, v FROM t ORDER BY id;
 
+-- The same requests through clone_rows and clone_graph (regress.three_ways,
+-- sql/setup.sql): the same errors as clone_row.
+SELECT * FROM regress.three_ways(NULL, 1);
+SELECT * FROM regress.three_ways('t', 1, overrides => '{"v": "third"}', reset => NULL);
+SELECT * FROM regress.three_ways('t', 1);
+SELECT * FROM regress.three_ways('a_view', 1);
+SELECT * FROM regress.three_ways('a_matview', 1);
+SELECT * FROM regress.three_ways('a_sequence', 1);
+SELECT * FROM regress.three_ways('t_pkey', 1);
+SELECT * FROM regress.three_ways('a_foreign_table', 1);
+SELECT * FROM regress.three_ways('a_type', 1);
+SELECT * FROM regress.three_ways(0::regclass, 1);
+SELECT * FROM regress.three_ways('no_pk', 1);
+SELECT * FROM regress.three_ways('t', 42);
+
 RESET search_path;
 DROP SCHEMA errs CASCADE;
 DROP SERVER rowclone_dummy_server;
@@ -88,4 +103,6 @@ SELECT clone_row('pg_namespace', 'public'::regnamespace::oid);
 SELECT * FROM clone_rows('pg_catalog.pg_class', ARRAY['pg_class'::regclass::oid]);
 SELECT * FROM clone_plan('pg_type');
 SELECT clone_row('information_schema.sql_features', '{"feature_id": "B011"}'::jsonb);
+SELECT * FROM regress.three_ways('pg_namespace', 'public'::regnamespace::oid);
+SELECT * FROM regress.three_ways('information_schema.sql_features', '{"feature_id": "B011"}'::jsonb);
 SELECT count(*) AS public_schemas FROM pg_namespace WHERE nspname = 'public';

@@ -116,5 +116,43 @@ SELECT * FROM clone_rows('bits', ARRAY[B'101', B'1010'], copies => 1,
 SELECT * FROM clone_rows('bits', ARRAY[B'101'], overrides => '{"id": "111"}');
 SELECT * FROM bits ORDER BY id;
 
+-- The same requests through clone_rows and clone_graph (regress.three_ways,
+-- sql/setup.sql): the same copies and the same errors as clone_row.
+SELECT * FROM regress.three_ways('s', 2);
+SELECT * FROM regress.three_ways('bs', 1);
+SELECT * FROM regress.three_ways('bs', 1::bigint);
+SELECT * FROM regress.three_ways('bs', '1');
+SELECT * FROM regress.three_ways('bs', 1.0);
+SELECT * FROM regress.three_ways('ia', 1::bigint);
+SELECT * FROM regress.three_ways('ibd', 1);
+-- a uuid key is random: the copy is shown without it
+SELECT * FROM regress.three_ways('doc', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', ignore => '{id}');
+SELECT * FROM regress.three_ways('doc', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, ignore => '{id}');
+SELECT * FROM regress.three_ways('coded', 'first');
+SELECT * FROM regress.three_ways('coded', 'first'::varchar);
+SELECT * FROM regress.three_ways('order_line', '{"order_id": 7, "line_no": 2}'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '[7, 1]'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '{"order_id": "7", "line_no": "1"}'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '{"order_id": 7, "line_no": 1}');
+SELECT * FROM regress.three_ways('s', '{"id": 1}'::jsonb);
+SELECT * FROM regress.three_ways('s', '[1]'::jsonb);
+SELECT * FROM regress.three_ways('jk', '{"a": 1}'::jsonb, overrides => '{"k": {"a": 3}}');
+SELECT * FROM regress.three_ways('money_parent', '1.00'::money, overrides => '{"id": "5.00"}');
+SELECT * FROM regress.three_ways('bits', B'101', overrides => '{"id": "11"}');
+-- key errors
+SELECT * FROM regress.three_ways('s', 999);
+SELECT * FROM regress.three_ways('order_line', 7);
+SELECT * FROM regress.three_ways('order_line', 'not json');
+SELECT * FROM regress.three_ways('order_line', '{"order_id": 7}'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '{"order_id": 7, "line_no": 1, "qty": 3}'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '[7]'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '[7, null]'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '[7, [1]]'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '7'::jsonb);
+SELECT * FROM regress.three_ways('order_line', '{"order_id": "seven", "line_no": 1}'::jsonb);
+SELECT * FROM regress.three_ways('doc', 'not-a-uuid');
+SELECT * FROM regress.three_ways('doc', 42);
+SELECT * FROM regress.three_ways('s', now());
+
 RESET search_path;
 DROP SCHEMA keys CASCADE;

@@ -148,5 +148,35 @@ INSERT INTO coded_parent VALUES (1, 7);
 INSERT INTO coded_child VALUES (7);
 SELECT clone_row('coded_child', 7);
 
+-- The same requests through clone_rows and clone_graph (regress.three_ways,
+-- sql/setup.sql): the same copies, parents included, and the same errors.
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('italian_restaurant', 1,
+                                 shown => '{place, restaurant, italian_restaurant}');
+SELECT * FROM regress.three_ways('italian_restaurant', 1,
+    overrides => '{"place.name": "Luigi II", "isa.restaurant.serves_pizza": false, "pasta": "penne"}',
+    reset => '{place.city}', shown => '{place, restaurant, italian_restaurant}');
+SELECT * FROM regress.three_ways('italian_restaurant', 1, overrides => '{"place.stars": 5}');
+SELECT * FROM regress.three_ways('restaurant', 1, overrides => '{"italian_restaurant.pasta": "x"}');
+SELECT * FROM regress.three_ways('restaurant', 1, reset => '{"public.place.name"}');
+SELECT * FROM regress.three_ways('restaurant', 2, shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('italian_restaurant', 42,
+                                 shown => '{place, restaurant, italian_restaurant}');
+SELECT * FROM regress.three_ways('dog', 50, shown => '{animal, dog}');
+SELECT * FROM regress.three_ways('dog', '50', shown => '{animal, dog}');
+SELECT * FROM regress.three_ways('savings', '{"region": "eu", "num": 1}'::jsonb,
+                                 shown => '{account, savings}');
+SELECT * FROM regress.three_ways('person', 1);
+SELECT * FROM regress.three_ways('person', 2);
+SELECT * FROM regress.three_ways('hall', 1, shown => '{venue, hall}');
+SELECT * FROM regress.three_ways('hall', 2, shown => '{venue, hall}');
+SELECT * FROM regress.three_ways('twin', 1);
+SELECT * FROM regress.three_ways('twin', 2);
+SELECT * FROM regress.three_ways('coded_node', 1);
+SELECT * FROM regress.three_ways('coded_node', 2);
+SELECT * FROM regress.three_ways('room', 1, shown => '{stage, room}');
+SELECT * FROM regress.three_ways('both_sides', 1, shown => '{left_side, right_side, both_sides}');
+SELECT * FROM regress.three_ways('coded_child', 7, shown => '{coded_parent, coded_child}');
+
 RESET search_path;
 DROP SCHEMA isa CASCADE;

@@ -128,6 +128,24 @@ SELECT clone_row('restaurant', 1);
 SELECT tableoid::regclass, * FROM place ORDER BY id;
 SELECT * FROM restaurant ORDER BY place_ptr_id;
 
+-- The same requests through clone_rows and clone_graph (regress.three_ways,
+-- sql/setup.sql): the same copies in the same partitions, the same errors.
+SELECT * FROM regress.three_ways('measurement', 1);
+SELECT * FROM regress.three_ways('measurement', 2::bigint, '{"id": 6}');
+SELECT * FROM regress.three_ways('measurement', 99);
+SELECT * FROM regress.three_ways('sale', '{"id": 1, "region": "eu"}'::jsonb);
+SELECT * FROM regress.three_ways('sale', '[2, "us"]'::jsonb, '{"region": "eu", "amount": 21}');
+SELECT * FROM regress.three_ways('sale', 1);
+SELECT * FROM regress.three_ways('ticket_eu', '[1, "eu"]'::jsonb);
+SELECT * FROM regress.three_ways('ticket_us', '{"id": 2, "region": "us"}'::jsonb, '{"subject": "wifi"}');
+SELECT * FROM regress.three_ways('ticket_eu', '[2, "us"]'::jsonb);
+SELECT * FROM regress.three_ways('ticket_eu', '[1, "eu"]'::jsonb, '{"region": "us"}');
+SELECT * FROM regress.three_ways('dog', 1, shown => '{animal, dog}');
+SELECT * FROM regress.three_ways('dog', 1, '{"breed": "poodle", "animal.name": "rex II"}',
+                                 shown => '{animal, dog}');
+SELECT * FROM regress.three_ways('dog_lo', 1, shown => '{animal, dog}');
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
+
 -- Clean up.
 DROP SCHEMA rowclone_partitions CASCADE;
 RESET search_path;

@@ -31,6 +31,8 @@ SET ROLE regress_rowclone_reader;
 SELECT clone_row('doc', 1);
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+-- the same through clone_rows and clone_graph (regress.three_ways, sql/setup.sql)
+SELECT * FROM regress.three_ways('doc', 1);
 RESET ROLE;
 SELECT count(*) FROM doc;
 
@@ -38,6 +40,8 @@ SELECT count(*) FROM doc;
 SET ROLE regress_rowclone_writer;
 SELECT clone_row('doc', 2);
 SELECT clone_row('doc', 1, '{"title": "by writer"}');
+SELECT * FROM regress.three_ways('doc', 2);
+SELECT * FROM regress.three_ways('doc', 1, '{"title": "by writer"}');
 RESET ROLE;
 SELECT * FROM doc ORDER BY id;
 
@@ -53,6 +57,8 @@ SELECT clone_row('doc', 1);
 SELECT clone_row('doc', 42);
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM regress.three_ways('doc', 1);
+SELECT * FROM regress.three_ways('doc', 42);
 RESET ROLE;
 SELECT count(*) FROM doc;
 
@@ -64,6 +70,7 @@ SET ROLE regress_rowclone_writer;
 SELECT clone_row('doc', 1);
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM regress.three_ways('doc', 1);
 RESET ROLE;
 GRANT USAGE ON SEQUENCE doc_id_seq TO regress_rowclone_writer;
 SELECT count(*) FROM doc;
@@ -98,6 +105,7 @@ SELECT last_value AS seq_before FROM doc_id_seq \gset
 GRANT INSERT (id) ON doc TO regress_rowclone_columns;
 SET ROLE regress_rowclone_columns;
 SELECT count(*) FROM clone_rows('doc', ARRAY[1], reset => '{secret}');
+SELECT * FROM regress.three_ways('doc', 1, reset => '{secret}');
 RESET ROLE;
 SELECT last_value - :seq_before AS keys_drawn FROM doc_id_seq;
 SELECT * FROM doc WHERE id >= 10 ORDER BY id;
@@ -119,6 +127,7 @@ SET ROLE regress_rowclone_writer;
 SELECT clone_row('restaurant', 1);
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 RESET ROLE;
 SELECT count(*) AS places FROM place;
 SELECT count(*) AS restaurants FROM restaurant;
@@ -131,6 +140,7 @@ SET ROLE regress_rowclone_writer;
 SELECT clone_row('restaurant', 1);
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 RESET ROLE;
 SELECT count(*) AS places FROM place;
 SELECT count(*) AS restaurants FROM restaurant;
@@ -138,6 +148,7 @@ SELECT count(*) AS restaurants FROM restaurant;
 GRANT INSERT ON restaurant TO regress_rowclone_writer;
 SET ROLE regress_rowclone_writer;
 SELECT clone_row('restaurant', 1);
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 RESET ROLE;
 SELECT * FROM place ORDER BY id;
 SELECT * FROM restaurant ORDER BY place_ptr_id;
@@ -183,6 +194,12 @@ SELECT clone_row('note', 3);
 SELECT clone_row('note', 1, '{"owner": "regress_rowclone_reader"}');
 \set VERBOSITY default
 \echo sqlstate :LAST_ERROR_SQLSTATE
+-- (the new rows are shown as the suite's superuser sees them)
+SELECT * FROM regress.three_ways('note', 2);
+SELECT * FROM regress.three_ways('note', 1);
+SELECT * FROM regress.three_ways('note', 3);
+SELECT * FROM regress.three_ways('note', 1, '{"owner": "regress_rowclone_reader"}');
+SELECT * FROM regress.three_ways('note', 3, '{"body": "unlocked copy"}');
 -- ... unless overrides make it acceptable.
 SELECT clone_row('note', 3, '{"body": "unlocked copy"}');
 SELECT * FROM note ORDER BY id;

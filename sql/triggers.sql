@@ -116,6 +116,8 @@ SELECT setval('item_id_seq', 10, false);
 SELECT clone_row('item', 1);
 SELECT * FROM item ORDER BY id;
 SELECT * FROM item_log ORDER BY n;
+-- the same through clone_rows and clone_graph (regress.three_ways, sql/setup.sql)
+SELECT * FROM regress.three_ways('item', 1, shown => '{item, item_log}');
 
 -- A BEFORE trigger that changes the key: the result is the key the copy
 -- was stored under, not the default it was given.
@@ -130,6 +132,8 @@ SELECT setval('item_id_seq', 20, false);
 SELECT clone_row('item', 1, '{"name": "desk", "stamp": "from overrides"}');
 SELECT * FROM item WHERE id = 20;
 SELECT event, item_id, name, stamp, visible FROM item_log ORDER BY n;
+SELECT * FROM regress.three_ways('item', 1, '{"name": "desk", "stamp": "from overrides"}',
+                                 shown => '{item, item_log}');
 
 -- A BEFORE trigger that suppresses the copy (returns NULL): nothing is
 -- written, and clone_row raises an error (it has no copy whose key it could
@@ -155,6 +159,7 @@ EXCEPTION WHEN others THEN
 END
 $$;
 SELECT count(*) FROM item;
+SELECT * FROM regress.three_ways('item', 1);
 DROP TRIGGER item_skip ON item;
 
 --
@@ -186,6 +191,7 @@ SELECT clone_row('project', 1);
 SELECT clone_row('project', 1, '{"name": "beta"}');
 SELECT * FROM project ORDER BY id;
 SELECT * FROM settings ORDER BY id;
+SELECT * FROM regress.three_ways('project', 1, '{"name": "gamma"}', shown => '{project, settings}');
 
 -- Recursion through the same cached plan: every copy of a node whose
 -- generation is below 3 clones itself once more from its AFTER trigger.
@@ -206,6 +212,7 @@ CREATE TRIGGER node_again AFTER INSERT ON node
 SELECT setval('node_id_seq', 100, false);
 SELECT clone_row('node', 1, '{"generation": 1, "origin": 1}');
 SELECT * FROM node ORDER BY id;
+SELECT * FROM regress.three_ways('node', 1, '{"generation": 1, "origin": 1}');
 
 --
 -- A clone that fails inside a PL/pgSQL exception block leaves no rows:
@@ -240,6 +247,10 @@ SELECT try_clone('{"seats": 0}');
 SELECT try_clone('{"seats": "many"}');
 SELECT count(*) AS places FROM place;
 SELECT count(*) AS restaurants FROM restaurant;
+SELECT * FROM regress.three_ways('restaurant', 1, '{"place.name": ""}', shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('restaurant', 1, '{"seats": 0}', shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('restaurant', 1, '{"seats": "many"}', shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('restaurant', 1, '{"seats": 12}', shown => '{place, restaurant}');
 -- The same function succeeds afterwards, and the rows are exactly the
 -- source and one copy.
 SELECT try_clone('{"seats": 12}');
@@ -274,6 +285,7 @@ CREATE TRIGGER restaurant_refuse BEFORE INSERT ON restaurant
 SELECT try_clone(NULL);
 SELECT count(*) AS places FROM place;
 SELECT count(*) AS restaurants FROM restaurant;
+SELECT * FROM regress.three_ways('restaurant', 1, shown => '{place, restaurant}');
 
 -- A BEFORE INSERT trigger that returns NULL suppresses the copy: the error
 -- says so (the source row exists), and nothing is written.
@@ -289,6 +301,7 @@ SELECT * FROM clone_rows('skipped', ARRAY[1]);
 SELECT * FROM clone_graph('skipped', 1);
 SELECT clone_row('skipped', 1, cascade => true);
 SELECT count(*) AS skipped_rows FROM skipped;
+SELECT * FROM regress.three_ways('skipped', 1);
 
 -- A BEFORE INSERT trigger that moves the key: the one-row shape follows it
 -- (clone_row, and clone_rows of one key with one copy and no cascade: the
@@ -320,6 +333,7 @@ CREATE TRIGGER touch_row BEFORE INSERT ON moved FOR EACH ROW EXECUTE FUNCTION to
 SELECT old_key, new_key FROM clone_rows('moved', ARRAY[1], cascade => true);
 SELECT m.id, m.v, c.id AS child FROM moved m LEFT JOIN moved_child c ON c.moved_id = m.id
  ORDER BY m.id;
+SELECT * FROM regress.three_ways('moved', 1);
 
 -- A nested clone that invalidates the plan its caller is running.  The
 -- outer clone of t (is-a chain t -> p -> gp) fires a trigger on gp's copy
