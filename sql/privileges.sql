@@ -98,6 +98,11 @@ SELECT clone_row('doc', 1, reset => '{secret}');
 -- the key column every set function says so (42501) before any write,
 -- whether or not it cascades.
 SELECT * FROM clone_rows('doc', ARRAY[1], reset => '{secret}');
+-- The same three requests three ways: where the set shape needs INSERT on
+-- the key column, clone_row does not (README "Security").
+SELECT * FROM regress.three_ways('doc', 1);
+SELECT * FROM regress.three_ways('doc', 1, '{"secret": "mine"}');
+SELECT * FROM regress.three_ways('doc', 1, reset => '{secret}');
 SELECT * FROM clone_graph('doc', 1, reset => '{secret}');
 SELECT clone_row('doc', 1, reset => '{secret}', cascade => true);
 RESET ROLE;

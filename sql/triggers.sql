@@ -328,6 +328,9 @@ SELECT * FROM clone_graph('moved', 1);
 SELECT clone_row('moved', 1, cascade => true);
 SELECT * FROM moved ORDER BY id;
 SELECT count(*) AS child_rows FROM moved_child;
+-- three ways: the one-row shape (clone_row, clone_rows of one key) follows
+-- the moved key, clone_graph (the set shape) refuses
+SELECT * FROM regress.three_ways('moved', 1);
 DROP TRIGGER move_key ON moved;
 CREATE TRIGGER touch_row BEFORE INSERT ON moved FOR EACH ROW EXECUTE FUNCTION touch_row();
 SELECT old_key, new_key FROM clone_rows('moved', ARRAY[1], cascade => true);
