@@ -160,6 +160,13 @@ SELECT * FROM regress.three_ways('italian_restaurant', 1, overrides => '{"place.
 SELECT * FROM regress.three_ways('restaurant', 1, overrides => '{"italian_restaurant.pasta": "x"}');
 SELECT * FROM regress.three_ways('restaurant', 1, reset => '{"public.place.name"}');
 SELECT * FROM regress.three_ways('restaurant', 2, shown => '{place, restaurant}');
+-- an overridden is-a key wins over the parent's copy, and the parent row is
+-- then not copied: the copy is-a the row the override names
+SELECT * FROM regress.three_ways('restaurant', 1, overrides => '{"place_ptr_id": 2}',
+                                 shown => '{place, restaurant}');
+SELECT * FROM regress.three_ways('italian_restaurant', 1,
+                                 overrides => '{"restaurant.place_ptr_id": 2}',
+                                 shown => '{place, restaurant, italian_restaurant}');
 SELECT * FROM regress.three_ways('italian_restaurant', 42,
                                  shown => '{place, restaurant, italian_restaurant}');
 SELECT * FROM regress.three_ways('dog', 50, shown => '{animal, dog}');
