@@ -12,7 +12,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "utils/fmgroids.h"
 
 #include "columns.h"
 
@@ -21,8 +24,9 @@
  * generated columns are computed again (3; overriding one was refused when
  * the options were read), then overrides and reset (2), then, for key
  * columns, a reference to a copied row (4) before identity and defaults
- * (5, 6); a non-key identity column stays fresh, and any other reference
- * to a copied row points at the copy; everything else is copied (7).
+ * (5, 6), and a uuid key without a default takes gen_random_uuid(); a
+ * non-key identity column stays fresh, and any other reference to a
+ * copied row points at the copy; everything else is copied (7).
  *
  * A key column cannot be reset when it has no default: NULL is no key.
  */
@@ -51,6 +55,9 @@ rowclone_value_rule(RowcloneTable *table, RowcloneColumn *col, bool overridden, 
 		return RC_RULE_REFERENCE;
 	if (col->identity || (key && col->has_default))
 		return RC_RULE_FRESH;
+	/* the default an application keeps outside the database (Django's uuid4) */
+	if (key && col->typid == UUIDOID)
+		return RC_RULE_UUID;
 	if (references_copy)
 		return RC_RULE_REFERENCE;
 	return RC_RULE_COPY;
@@ -61,7 +68,15 @@ bool
 rowclone_rule_makes_key_fresh(RowcloneValueRule rule)
 {
 	return rule == RC_RULE_OVERRIDE || rule == RC_RULE_RESET ||
-		rule == RC_RULE_REFERENCE || rule == RC_RULE_FRESH;
+		rule == RC_RULE_REFERENCE || rule == RC_RULE_FRESH || rule == RC_RULE_UUID;
+}
+
+/* RC_RULE_UUID as an expression tree: gen_random_uuid() */
+Expr *
+rowclone_fresh_uuid_expr(void)
+{
+	return (Expr *) makeFuncExpr(F_GEN_RANDOM_UUID, UUIDOID, NIL, InvalidOid, InvalidOid,
+								 COERCE_EXPLICIT_CALL);
 }
 
 /* "a, b": the table's primary key columns, for messages */

@@ -430,6 +430,7 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				break;
 			case RC_RULE_RESET:
 			case RC_RULE_FRESH:
+			case RC_RULE_UUID:
 				node->key_source[j] = RC_KEY_DEFAULT;
 				break;
 			case RC_RULE_GENERATED:
@@ -437,7 +438,9 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				node->key_source[j] = RC_KEY_COPY;
 				break;
 		}
-		if (node->key_source[j] == RC_KEY_DEFAULT)
+		if (node->key_source[j] == RC_KEY_DEFAULT && !col->has_default && !col->identity)
+			node->key_default[j] = rowclone_fresh_uuid_expr();
+		else if (node->key_source[j] == RC_KEY_DEFAULT)
 		{
 			Relation	rel = relation_open(table->relid, NoLock);
 
@@ -1280,6 +1283,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 						(col->typid == INT2OID || col->typid == INT4OID ||
 						 col->typid == INT8OID || col->typid == NUMERICOID))
 						draws_ordered_keys = true;
+					break;
+				case RC_RULE_UUID:
+					expr = RC_FRESH_UUID_SQL;
+					node->fresh_columns = lappend(node->fresh_columns, col->name);
 					break;
 				case RC_RULE_OVERRIDE:
 					expr = psprintf("o.\"%d\"", slot);

@@ -123,6 +123,14 @@ class Col:
         return self.identity is not None or self.default_volatile
 
 
+def fresh_key_value(t, c):
+    """Does key column c of t get a fresh value by itself (SPEC rules 3, 4):
+    an identity, a volatile default, or (0.2) a uuid key without a default,
+    which takes gen_random_uuid()."""
+    return c.fresh_default or (c.name in t.pk and c.typ == 'uuid' and c.default_sql is None
+                               and c.identity is None and not c.generated)
+
+
 class FK:
     def __init__(self, name, child, cols, parent, pcols, on_delete, isa=False, unique=False):
         self.name = name
@@ -705,7 +713,17 @@ class Gen:
         t = rng.choice(self.m.tables)
         r = rng.random()
         pay = [c for c in t.cols if c.kind == 'payload' and not c.protected]
-        if r < 0.4:
+        uuid_keys = [c for c in t.cols if c.name in t.pk and c.typ == 'uuid'
+                     and c.default_sql is not None]
+        if uuid_keys and r < 0.3:
+            # the key default an application keeps in Python (Django's
+            # uuid4): copies take gen_random_uuid() (SPEC rule 4)
+            c = uuid_keys[0]
+            self.exec('ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT' % (t.qname(), qi(c.name)))
+            c.default_sql = None
+            c.default_volatile = False
+            self.stats['ddl drop uuid key default'] += 1
+        elif r < 0.4:
             name = 'added %d' % self.call_no
             typ = rng.choice(PAYLOAD_TYPES)
             d = rand_value(rng, typ)[0]
@@ -770,7 +788,7 @@ class Gen:
         rem = self.remapped_cols(t, plan)
         for n in t.pk:
             c = t.col(n)
-            if c.fresh_default or n in rem or n in ov.get(t.name, {}):
+            if fresh_key_value(t, c) or n in rem or n in ov.get(t.name, {}):
                 return True
             if n in rs.get(t.name, set()) and (c.default_sql is not None or c.fresh_default):
                 return True
@@ -911,9 +929,14 @@ class Gen:
             return s.lower()
         return s
 
-    def pick_columns(self, t, plan, overrides, resets, qualified):
+    def pick_columns(self, t, plan, overrides, resets, qualified, root_reached_again=False):
         """Random overrides / reset entries. Returns (ov json dict, reset list,
-        model: ov[table][col] = json value, rs[table] = set, expected codes)."""
+        model: ov[table][col] = json value, rs[table] = set, expected codes).
+        An unqualified name sets the copies of the source rows only (SPEC
+        0.2); the model has no notion of that, so when a cascade may reach
+        other rows of the root table, every name is qualified (then it sets
+        every copy of the table, as the model says). sql/override_scope.sql
+        tests the unqualified case."""
         rng = self.rng
         codes = set()
         ov_json = {}
@@ -924,7 +947,7 @@ class Gen:
         seen_cols = set()
 
         def ref(tt, c):
-            if tt is t and not qualified_pick():
+            if tt is t and not root_reached_again and not qualified_pick():
                 return sql_ref(c.name, rng)
             r = rng.random()
             if r < 0.25:
@@ -1037,7 +1060,11 @@ class Gen:
         plan = self.static_plan(t, cascade, set(skip), max_depth) if t.pk else {t.name: 0}
         nov = rng.choice([0, 0, 0, 1, 1, 2])
         nrs = rng.choice([0, 0, 0, 0, 1, 2])
-        ov_json, rs_list, ov, rs, c2 = (self.pick_columns(t, plan, nov, nrs, True)
+        # a followed foreign key of the root into the copied tables: other
+        # rows of the root table may be copied too
+        again = cascade and any(f.followed and f.parent.name in plan and t.name not in skip
+                                for f in t.fks)
+        ov_json, rs_list, ov, rs, c2 = (self.pick_columns(t, plan, nov, nrs, True, again)
                                         if fn != 'clone_plan' else ({}, [], {}, {}, set()))
         codes |= c2
         if fn != 'clone_plan' and t.pk:
@@ -1304,7 +1331,7 @@ class Gen:
                                 v = None if v is None else ('O', json.dumps(v))
                             elif cn in trs:
                                 v = tok() if c.fresh_default else (c.default_text if c.default_sql else None)
-                            elif c.fresh_default or c.generated:
+                            elif fresh_key_value(t, c) or c.generated:
                                 v = tok()
                             else:
                                 v = s.val(i, cn)
@@ -1468,7 +1495,7 @@ class Gen:
                                                % (tn, c.name, got, src))
                         elif got != (c.default_text if c.default_sql is not None else None):
                             raise Mismatch('%s.%s reset: %r, default is %r' % (tn, c.name, got, c.default_text))
-                    elif c.identity or (c.name in t.pk and c.fresh_default):
+                    elif c.identity or (c.name in t.pk and fresh_key_value(t, c)):
                         if got is None or got == src:
                             raise Mismatch('%s.%s of the copy of r id=%s: %r is not fresh (source %r)'
                                            % (tn, c.name, sb.val(i, RID), got, src))

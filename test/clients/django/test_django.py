@@ -296,26 +296,31 @@ def tree_uuid_and_graph():
     doc = Document.objects.create(title="manual", category=a1)
 
     # a uuid primary key whose default is Python's uuid4: the table has no default,
-    # so the key cannot be made fresh (today; 0.2 gives it gen_random_uuid())
-    before = counts()
-    e = raises("55000", "uuid key with only a Python default: 55000", lambda: clone(doc))
-    check(e is not None and "shop_document" in str(e), "55000 names the table",
-          str(e).splitlines()[0] if e else None)
-    check(counts() == before, "nothing written")
+    # and the copy takes gen_random_uuid() (SPEC rule 4)
+    copy = clone(doc)
+    check(isinstance(copy.pk, uuid.UUID) and copy.pk != doc.pk and copy.category == a1
+          and copy.title == "manual", "uuid key with only a Python default: a fresh uuid",
+          copy.pk)
     new_id = uuid.uuid4()
     copy = clone(doc, id=new_id, title="manual (copy)")
     check(copy.pk == new_id and copy.category == a1 and copy.title == "manual (copy)",
           "uuid key passed in overrides: the copy has it", copy.pk)
 
     # on_delete=SET_NULL is Django's only: the cascade follows category_id into
-    # shop_document, whose key cannot be made fresh, so the tree cascade is refused
+    # shop_document (a copy rule, clone_set_reference, says otherwise)
     plan = {r[0]: r for r in sql(
-        "SELECT relation::text, depth, problem FROM clone_plan('shop_category')")}
-    check(set(plan) == {"shop_category", "shop_document"} and plan["shop_document"][2],
-          "clone_plan: shop_document reached, with a problem", plan)
-    raises("55000", "tree cascade reaching the uuid-keyed documents: 55000",
-           lambda: clone(root, cascade=True))
-    check(counts() == before | {"Document": before["Document"] + 1}, "nothing written")
+        "SELECT relation::text, depth, problem, fresh_columns FROM clone_plan('shop_category')")}
+    check(set(plan) == {"shop_category", "shop_document"} and plan["shop_document"][2] is None
+          and plan["shop_document"][3] == ["id"],
+          "clone_plan: shop_document reached, its uuid key fresh", plan)
+    before = counts()
+    tree = clone(root, cascade=True)
+    new_docs = Document.objects.filter(category__parent__parent=tree)
+    check(counts() == before | {"Category": before["Category"] + 4,
+                                "Document": before["Document"] + 3}
+          and new_docs.count() == 3 and not set(d.pk for d in new_docs) & set(
+              d.pk for d in a1.documents.all()),
+          "tree cascade: four categories and the three documents, fresh uuids", counts())
 
     # Django's psycopg2 connection returns jsonb as str: json.loads it
     rows = sql("SELECT relation::text, old_key::text, new_key::text, depth FROM clone_graph("
@@ -340,7 +345,7 @@ def tree_uuid_and_graph():
     check(names == ["a", "a1", "b", "root copy"], "the override renames the root's copy only",
           names)
     check(not Document.objects.filter(category_id__in=list(old_new.values())).exists()
-          and a1.documents.count() == 2, "skipped documents stay with the original category")
+          and a1.documents.count() == 3, "skipped documents stay with the original category")
 
 
 @case
