@@ -70,6 +70,16 @@ SELECT (clone_row('part', '{"tenant": 1, "id": "00000000-0000-0000-0000-00000000
         ->> 'tenant') AS tenant;
 SELECT count(*), count(DISTINCT id) FROM part;
 
+-- a uuid key column that references another row is no such key: a line
+-- keyed by (its doc, a number) whose doc is not copied has no fresh key
+CREATE TABLE line (doc_id uuid REFERENCES doc, n int, PRIMARY KEY (doc_id, n));
+INSERT INTO line VALUES ('00000000-0000-0000-0000-000000000001', 1);
+\set VERBOSITY default
+SELECT clone_row('line', '{"doc_id": "00000000-0000-0000-0000-000000000001", "n": 1}'::jsonb);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
+SELECT relation, fresh_columns, problem FROM clone_plan('line');
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA uuidk CASCADE;

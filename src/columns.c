@@ -19,12 +19,24 @@
 
 #include "columns.h"
 
+/* Is col one of the referencing columns of a foreign key of table? */
+static bool
+column_in_foreign_key(RowcloneTable *table, RowcloneColumn *col)
+{
+	for (int f = 0; f < table->nfkeys; f++)
+		for (int k = 0; k < table->fkeys[f].nkeys; k++)
+			if (table->fkeys[f].conkey[k] == col->attnum)
+				return true;
+	return false;
+}
+
 /*
  * The first rule that applies to col (rule numbers of the README):
  * generated columns are computed again (3; overriding one was refused when
  * the options were read), then overrides and reset (2), then, for key
  * columns, a reference to a copied row (4) before identity and defaults
- * (5, 6), and a uuid key without a default takes gen_random_uuid(); a
+ * (5, 6), and a uuid key without a default (and not a foreign key) takes
+ * gen_random_uuid(); a
  * non-key identity column stays fresh, and any other reference to a
  * copied row points at the copy; everything else is copied (7).
  *
@@ -55,8 +67,11 @@ rowclone_value_rule(RowcloneTable *table, RowcloneColumn *col, bool overridden, 
 		return RC_RULE_REFERENCE;
 	if (col->identity || (key && col->has_default))
 		return RC_RULE_FRESH;
-	/* the default an application keeps outside the database (Django's uuid4) */
-	if (key && col->typid == UUIDOID)
+	/*
+	 * the default an application keeps outside the database (Django's
+	 * uuid4); a uuid that references another row is no such key
+	 */
+	if (key && col->typid == UUIDOID && !column_in_foreign_key(table, col))
 		return RC_RULE_UUID;
 	if (references_copy)
 		return RC_RULE_REFERENCE;

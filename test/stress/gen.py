@@ -125,10 +125,11 @@ class Col:
 
 def fresh_key_value(t, c):
     """Does key column c of t get a fresh value by itself (SPEC rules 3, 4):
-    an identity, a volatile default, or (0.2) a uuid key without a default,
-    which takes gen_random_uuid()."""
+    an identity, a volatile default, or (0.2) a uuid key without a default
+    that is no foreign key column, which takes gen_random_uuid()."""
     return c.fresh_default or (c.name in t.pk and c.typ == 'uuid' and c.default_sql is None
-                               and c.identity is None and not c.generated)
+                               and c.identity is None and not c.generated
+                               and not any(c.name in f.cols for f in t.fks))
 
 
 class FK:
