@@ -14,20 +14,26 @@
 --
 -- The objects of the extension (in contrib_regression, created by setup).
 --
--- Every member of the extension is a function, but for the view
--- rowclone_progress (and, from PostgreSQL 18 on, its row types): no table,
--- other type or operator.
+-- Every member of the extension is a function, but for two relations, the
+-- view rowclone_progress and the configuration table rowclone_rule (and,
+-- from PostgreSQL 18 on, their row types), and the two event triggers that
+-- keep copy rules in step with the schema: no other table, type or
+-- operator.
 SELECT count(*) FILTER (WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass) AS relations,
        count(*) FILTER (WHERE d.classid NOT IN ('pg_catalog.pg_proc'::pg_catalog.regclass,
                                                 'pg_catalog.pg_class'::pg_catalog.regclass)
+                          AND d.classid <> 'pg_catalog.pg_event_trigger'::pg_catalog.regclass
                           AND NOT EXISTS (
                               SELECT FROM pg_catalog.pg_type t
-                              JOIN pg_catalog.pg_class v ON v.relname = 'rowclone_progress'
-                                                        AND v.relkind = 'v'
+                              JOIN pg_catalog.pg_class v
+                                ON (v.relname, v.relkind) IN (('rowclone_progress', 'v'),
+                                                              ('rowclone_rule', 'r'))
                               WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
                                 AND t.oid = d.objid
                                 AND (t.typrelid = v.oid OR t.typelem = v.reltype)))
          AS other_members,
+       count(*) FILTER (WHERE d.classid = 'pg_catalog.pg_event_trigger'::pg_catalog.regclass)
+         AS event_triggers,
        count(*) > 0 AS has_functions
 FROM pg_catalog.pg_depend d
 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
@@ -72,12 +78,16 @@ UPDATE script SET code =
            '--[^\n]*', ' ', 'g'), '''([^'']|'''')*''', ' ', 'g'));
 -- Sourced by psql instead of CREATE EXTENSION, each stops at once.
 SELECT file, code ~ '^\s*\\echo [^\n]*\\quit' AS stops_in_psql FROM script ORDER BY file;
--- They have only CREATE FUNCTION, CREATE VIEW (rowclone_progress), the
--- GRANT SELECT that lets every role read that view, and COMMENT ON
--- statements, and the update one DROP FUNCTION, of the clone_rows whose
--- result 0.2 changes: they never replace an object (CREATE OR REPLACE
--- would take over, or keep the owner of, an object someone created first),
--- and never change settings, roles, other privileges or data.
+-- They have only CREATE FUNCTION, CREATE VIEW (rowclone_progress), CREATE
+-- TABLE (rowclone_rule) with its SELECT pg_catalog.pg_extension_config_dump
+-- (pg_dump keeps its rows) and its CREATE TRIGGER (a restored rule finds its
+-- columns), CREATE EVENT TRIGGER (rules follow drops and renames), the
+-- GRANT SELECT that lets every role read the view and the table, and
+-- COMMENT ON statements, and the update one DROP FUNCTION, of the
+-- clone_rows whose result 0.2 changes: they never replace an object
+-- (CREATE OR REPLACE would take over, or keep the owner of, an object
+-- someone created first), and never change settings, roles, other
+-- privileges or data.
 SELECT DISTINCT file, (pg_catalog.regexp_match(stmt, '^\s*(\w+\s+\w+)'))[1] AS statement
 FROM script, pg_catalog.regexp_split_to_table(
          pg_catalog.regexp_replace(code, '\\echo[^\n]*', ''), ';') AS stmt

@@ -46,3 +46,61 @@ COMMENT ON VIEW @extschema@.rowclone_progress
 IS 'clones running now: source table, table being copied, tables done, rows copied so far';
 
 GRANT SELECT ON @extschema@.rowclone_progress TO PUBLIC;
+
+-- Copy rules (SPEC "Copy rules"), src/rules.c.  One row per rule: the
+-- table, the kind, its columns by number (their identity in this database)
+-- and by name (what pg_dump carries to another one, where a trigger finds
+-- the numbers again).  The rule functions write it; every role may read it,
+-- so that pg_dump of a database by its owner works.
+CREATE TABLE @extschema@.rowclone_rule (
+    rel          pg_catalog.regclass NOT NULL,
+    kind         pg_catalog.text NOT NULL,
+    attnums      pg_catalog.int2[] NOT NULL,
+    columns      pg_catalog.name[] NOT NULL,
+    is_reference pg_catalog.bool,
+    PRIMARY KEY (rel, kind, attnums)
+);
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rowclone_rule', '');
+GRANT SELECT ON @extschema@.rowclone_rule TO PUBLIC;
+COMMENT ON TABLE @extschema@.rowclone_rule
+IS 'copy rules of rowclone (declared with clone_set_reference, listed by clone_rules)';
+
+CREATE FUNCTION @extschema@.rowclone_rules_on_insert() RETURNS trigger
+AS 'MODULE_PATHNAME', 'rowclone_rules_on_insert'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+CREATE TRIGGER rowclone_rule_restored BEFORE INSERT ON @extschema@.rowclone_rule
+FOR EACH ROW EXECUTE FUNCTION @extschema@.rowclone_rules_on_insert();
+
+CREATE FUNCTION @extschema@.rowclone_rules_on_drop() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'rowclone_rules_on_drop'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+CREATE EVENT TRIGGER rowclone_rules_on_drop ON sql_drop
+EXECUTE FUNCTION @extschema@.rowclone_rules_on_drop();
+
+CREATE FUNCTION @extschema@.rowclone_rules_on_alter() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'rowclone_rules_on_alter'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+CREATE EVENT TRIGGER rowclone_rules_on_alter ON ddl_command_end
+WHEN TAG IN ('ALTER TABLE')
+EXECUTE FUNCTION @extschema@.rowclone_rules_on_alter();
+
+CREATE FUNCTION @extschema@.clone_set_reference(
+    rel          pg_catalog.regclass,
+    columns      pg_catalog.text[],
+    is_reference pg_catalog.bool DEFAULT true)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'rowclone_set_reference'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_set_reference(pg_catalog.regclass, pg_catalog.text[],
+    pg_catalog.bool)
+IS 'declare the foreign key of rel on these columns a reference (not followed by cascade) or, with false, ownership (followed whatever ON DELETE says)';
+
+CREATE FUNCTION @extschema@.clone_rules()
+RETURNS TABLE (relation pg_catalog.regclass, kind pg_catalog.text, columns pg_catalog.text[],
+               detail pg_catalog.text)
+AS 'MODULE_PATHNAME', 'rowclone_rules'
+LANGUAGE C STABLE PARALLEL SAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_rules()
+IS 'every copy rule of a table that exists: its table, kind, columns and what it applies to';

@@ -38,6 +38,7 @@
 
 #include "catalog.h"
 #include "compat.h"
+#include "rules.h"
 
 /* A hash slot: the entry itself lives in its own context. */
 typedef struct TableCacheSlot
@@ -310,6 +311,7 @@ build_table_entry(RowcloneTable *table, Relation rel)
 	table->ncolumns = n;
 
 	read_foreign_keys(table, rel);
+	rowclone_rules_apply(table);
 }
 
 /*

@@ -25,6 +25,14 @@ typedef struct RowcloneColumn
 	int			pk_position;	/* index into pk_attnums, or -1 */
 } RowcloneColumn;
 
+/* What a copy rule (clone_set_reference) says a foreign key is. */
+typedef enum RowcloneDeclared
+{
+	RC_DECLARED_NONE,			/* as the catalog says (ON DELETE) */
+	RC_DECLARED_REFERENCE,		/* a reference: not followed by cascade */
+	RC_DECLARED_OWNERSHIP		/* ownership: followed, whatever ON DELETE says */
+} RowcloneDeclared;
+
 typedef struct RowcloneForeignKey
 {
 	Oid			conoid;
@@ -41,6 +49,7 @@ typedef struct RowcloneForeignKey
 											 * parent constraint covers it */
 	bool		refs_primary_key;	/* confkey is the referenced table's PK */
 	bool		is_parent_link; /* conkey is exactly our PK: "is-a" */
+	RowcloneDeclared declared;	/* a copy rule about it (rules.c) */
 } RowcloneForeignKey;
 
 /*

@@ -10,6 +10,8 @@
 #define ROWCLONE_COMPAT_H
 
 #include "postgres.h"
+#include "catalog/pg_class.h"
+#include "utils/acl.h"
 #include "utils/regproc.h"
 #include "utils/relcache.h"
 
@@ -28,6 +30,14 @@
 #define rowclone_primary_key_index(rel) RelationGetPrimaryKeyIndex((rel), false)
 #else
 #define rowclone_primary_key_index(rel) RelationGetPrimaryKeyIndex(rel)
+#endif
+
+/* PostgreSQL 16 made ownership checks generic over object classes. */
+#if PG_VERSION_NUM >= 160000
+#define rowclone_is_owner(relid, roleid) \
+	object_ownercheck(RelationRelationId, (relid), (roleid))
+#else
+#define rowclone_is_owner(relid, roleid) pg_class_ownercheck((relid), (roleid))
 #endif
 
 #endif							/* ROWCLONE_COMPAT_H */

@@ -259,8 +259,11 @@ discover(GraphBuild *b, RowcloneTable *root)
 
 			if (fk == NULL)
 				continue;		/* concurrently dropped: the cache will know */
-			if (fk->confdeltype == FKCONSTR_ACTION_SETNULL ||
-				fk->confdeltype == FKCONSTR_ACTION_SETDEFAULT)
+			if (fk->declared == RC_DECLARED_REFERENCE)
+				why = "declared a reference (clone_set_reference)";
+			else if (fk->declared != RC_DECLARED_OWNERSHIP &&
+					 (fk->confdeltype == FKCONSTR_ACTION_SETNULL ||
+					  fk->confdeltype == FKCONSTR_ACTION_SETDEFAULT))
 				why = psprintf("%s: a reference, not ownership", deltype_text(fk->confdeltype));
 			else if (in_skip(b, child->relid))
 				why = "table in skip";

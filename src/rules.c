@@ -1,0 +1,656 @@
+/*-------------------------------------------------------------------------
+ *
+ * rules.c
+ *	  Copy rules (SPEC "Copy rules"): declaring them (clone_set_reference),
+ *	  listing them (clone_rules), keeping them in step with the schema, and
+ *	  reading them for a table's metadata (catalog.c).
+ *
+ * Rules live in the extension's configuration table rowclone_rule, one row
+ * per rule: the table (regclass), the kind, the columns by number and by
+ * name.  Inside a database the numbers are the identity (a renamed column
+ * keeps its rules; an event trigger refreshes the names); pg_dump dumps
+ * the table's rows (regclass as a qualified name), and on restore a
+ * trigger finds the numbers again from the names, which may differ in the
+ * restored table.  A rule goes with its table or column (an sql_drop event
+ * trigger), and is ignored where its columns no longer match.
+ *
+ * The rule functions write the table directly, not through SQL: they need
+ * ownership of the table the rule is about, not privileges on the
+ * extension's table, and no search_path can send the write elsewhere.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "commands/extension.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "compat.h"
+#include "rules.h"
+
+/* columns of rowclone_rule */
+#define Anum_rule_rel			1
+#define Anum_rule_kind			2
+#define Anum_rule_attnums		3
+#define Anum_rule_columns		4
+#define Anum_rule_is_reference	5
+#define Natts_rule				5
+
+#define RULE_KIND_REFERENCE "reference"
+
+/* One row of rowclone_rule, read. */
+typedef struct RuleRow
+{
+	ItemPointerData tid;
+	HeapTuple	tuple;			/* a copy */
+	Oid			relid;
+	char	   *kind;
+	int			ncolumns;
+	AttrNumber *attnums;
+	char	  **columns;		/* names as stored */
+	bool		is_reference;
+} RuleRow;
+
+/* rowclone_rule in the extension's schema, or InvalidOid (being dropped) */
+static Oid
+rule_table_oid(void)
+{
+	Oid			ext = get_extension_oid("rowclone", true);
+	Oid			nsp = InvalidOid;
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+
+	if (!OidIsValid(ext))
+		return InvalidOid;
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return OidIsValid(nsp) ? get_relname_relid("rowclone_rule", nsp) : InvalidOid;
+}
+
+static RuleRow *
+read_rule(HeapTuple tup, TupleDesc desc)
+{
+	RuleRow    *row = palloc0(sizeof(RuleRow));
+	Datum		values[Natts_rule];
+	bool		nulls[Natts_rule];
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			n;
+
+	heap_deform_tuple(tup, desc, values, nulls);
+	row->tid = tup->t_self;
+	row->tuple = heap_copytuple(tup);
+	row->relid = DatumGetObjectId(values[Anum_rule_rel - 1]);
+	row->kind = TextDatumGetCString(values[Anum_rule_kind - 1]);
+	deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_attnums - 1]), INT2OID, 2, true,
+					  TYPALIGN_SHORT, &elems, &elem_nulls, &n);
+	row->ncolumns = n;
+	row->attnums = palloc(sizeof(AttrNumber) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		row->attnums[i] = DatumGetInt16(elems[i]);
+	deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_columns - 1]), NAMEOID, NAMEDATALEN,
+					  false, TYPALIGN_CHAR, &elems, &elem_nulls, &n);
+	row->columns = palloc(sizeof(char *) * Max(n, 1));
+	for (int i = 0; i < n && i < row->ncolumns; i++)
+		row->columns[i] = pstrdup(NameStr(*DatumGetName(elems[i])));
+	row->is_reference = !nulls[Anum_rule_is_reference - 1] &&
+		DatumGetBool(values[Anum_rule_is_reference - 1]);
+	return row;
+}
+
+/*
+ * The rules of one table (relid), or of all (InvalidOid), as RuleRows, read
+ * with the latest snapshot (a rule declared earlier in the transaction
+ * counts).  The table is opened with lockmode and left open in *rel_out
+ * when it is not NULL.
+ */
+static List *
+read_rules(Oid relid, LOCKMODE lockmode, Relation *rel_out)
+{
+	Oid			rules_oid = rule_table_oid();
+	Relation	rel;
+	TableScanDesc scan;
+	Snapshot	snapshot;
+	ScanKeyData key;
+	HeapTuple	tup;
+	List	   *rows = NIL;
+
+	if (rel_out)
+		*rel_out = NULL;
+	if (!OidIsValid(rules_oid))
+		return NIL;
+	rel = table_open(rules_oid, lockmode);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	ScanKeyInit(&key, Anum_rule_rel, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = table_beginscan(rel, snapshot, OidIsValid(relid) ? 1 : 0, &key);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+		rows = lappend(rows, read_rule(tup, RelationGetDescr(rel)));
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	if (rel_out)
+		*rel_out = rel;
+	else
+		table_close(rel, lockmode);
+	return rows;
+}
+
+/* The foreign key of table on exactly the columns attnums (any order), or NULL. */
+static RowcloneForeignKey *
+fkey_on_columns(RowcloneTable *table, int n, AttrNumber *attnums)
+{
+	for (int f = 0; f < table->nfkeys; f++)
+	{
+		RowcloneForeignKey *fk = &table->fkeys[f];
+		bool		same = fk->nkeys == n && !fk->for_referenced_partition;
+
+		for (int k = 0; k < fk->nkeys && same; k++)
+		{
+			bool		found = false;
+
+			for (int i = 0; i < n; i++)
+				if (attnums[i] == fk->conkey[k])
+					found = true;
+			same = found;
+		}
+		if (same)
+			return fk;
+	}
+	return NULL;
+}
+
+void
+rowclone_rules_apply(RowcloneTable *table)
+{
+	ListCell   *lc;
+
+	foreach(lc, read_rules(table->relid, AccessShareLock, NULL))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+		RowcloneForeignKey *fk;
+
+		if (strcmp(row->kind, RULE_KIND_REFERENCE) != 0)
+			continue;
+		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
+		if (fk != NULL)
+			fk->declared = row->is_reference ? RC_DECLARED_REFERENCE : RC_DECLARED_OWNERSHIP;
+	}
+}
+
+/* A rule is about a table its caller owns. */
+static RowcloneTable *
+owned_table(Oid relid)
+{
+	RowcloneTable *table;
+
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	table = rowclone_table_get(relid);
+	rowclone_check_user_table(table);
+	if (!rowclone_is_owner(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(table->relkind),
+					   table->relname);
+	return table;
+}
+
+/*
+ * The columns argument of a rule function: column names as in SQL
+ * (folded unless quoted), each a column of table, sorted by number.
+ */
+static int
+rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **names)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n == 0 || n > INDEX_MAX_KEYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("columns must name between 1 and %d columns", INDEX_MAX_KEYS)));
+	for (int i = 0; i < n; i++)
+	{
+		char	   *raw;
+		List	   *parts;
+		RowcloneColumn *col;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("columns cannot contain null elements")));
+		raw = TextDatumGetCString(elems[i]);
+		parts = rowclone_qualified_name_list(raw);
+		if (list_length(parts) != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("invalid column name \"%s\" in columns", raw),
+					 errhint("Name columns of table \"%s\" alone, without a table name.",
+							 rowclone_display_name(table))));
+		col = rowclone_column_by_name(table, strVal(linitial(parts)));
+		if (col == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table \"%s\" does not exist",
+							strVal(linitial(parts)), rowclone_display_name(table)),
+					 errdetail("The column is named in columns.")));
+		for (int k = 0; k < i; k++)
+			if (attnums[k] == col->attnum)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("column \"%s\" is named more than once in columns", col->name)));
+		/* insertion sort by attnum */
+		{
+			int			k = i;
+
+			while (k > 0 && attnums[k - 1] > col->attnum)
+			{
+				attnums[k] = attnums[k - 1];
+				names[k] = names[k - 1];
+				k--;
+			}
+			attnums[k] = col->attnum;
+			names[k] = col->name;
+		}
+	}
+	return n;
+}
+
+/* Replace the rule of rel, kind and columns (attnums) with a new row. */
+static void
+store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names,
+		   bool is_reference)
+{
+	Relation	rel;
+	ListCell   *lc;
+	Datum		values[Natts_rule];
+	bool		nulls[Natts_rule] = {false};
+	Datum		att_elems[INDEX_MAX_KEYS];
+	Datum		name_elems[INDEX_MAX_KEYS];
+	HeapTuple	tup;
+
+	foreach(lc, read_rules(relid, RowExclusiveLock, &rel))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+
+		if (strcmp(row->kind, kind) == 0 && row->ncolumns == n &&
+			memcmp(row->attnums, attnums, sizeof(AttrNumber) * n) == 0)
+			CatalogTupleDelete(rel, &row->tid);
+	}
+	if (rel == NULL)
+		elog(ERROR, "rowclone: table rowclone_rule of the extension is missing");
+	for (int i = 0; i < n; i++)
+	{
+		NameData   *name = palloc0(sizeof(NameData));
+
+		namestrcpy(name, names[i]);
+		att_elems[i] = Int16GetDatum(attnums[i]);
+		name_elems[i] = NameGetDatum(name);
+	}
+	values[Anum_rule_rel - 1] = ObjectIdGetDatum(relid);
+	values[Anum_rule_kind - 1] = CStringGetTextDatum(kind);
+	values[Anum_rule_attnums - 1] =
+		PointerGetDatum(construct_array(att_elems, n, INT2OID, 2, true, TYPALIGN_SHORT));
+	values[Anum_rule_columns - 1] =
+		PointerGetDatum(construct_array(name_elems, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
+	values[Anum_rule_is_reference - 1] = BoolGetDatum(is_reference);
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	CatalogTupleInsert(rel, tup);
+	table_close(rel, RowExclusiveLock);
+
+	/* every backend's metadata and plans of the table are rebuilt */
+	CacheInvalidateRelcacheByRelid(relid);
+	CommandCounterIncrement();
+}
+
+static void
+null_argument(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("argument \"%s\" cannot be null", name)));
+}
+
+/* "(a, b)" */
+static char *
+column_list(int n, char **names)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", quote_identifier(names[i]));
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+PG_FUNCTION_INFO_V1(rowclone_set_reference);
+
+/*
+ * clone_set_reference(rel, columns, is_reference): the foreign key of rel
+ * on exactly these columns is a reference (not followed by cascade, still
+ * remapped) or, with false, ownership (followed even with ON DELETE SET
+ * NULL / SET DEFAULT).
+ */
+Datum
+rowclone_set_reference(PG_FUNCTION_ARGS)
+{
+	RowcloneTable *table;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	char	   *names[INDEX_MAX_KEYS];
+	int			n;
+
+	if (PG_ARGISNULL(0))
+		null_argument("rel");
+	if (PG_ARGISNULL(1))
+		null_argument("columns");
+	if (PG_ARGISNULL(2))
+		null_argument("is_reference");
+	table = owned_table(PG_GETARG_OID(0));
+	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), attnums, names);
+	if (fkey_on_columns(table, n, attnums) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("table \"%s\" has no foreign key on columns %s",
+						rowclone_display_name(table), column_list(n, names)),
+				 errhint("Name the columns of one foreign key, all of them.")));
+	store_rule(table->relid, RULE_KIND_REFERENCE, n, attnums, names, PG_GETARG_BOOL(2));
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(rowclone_rules);
+
+/*
+ * clone_rules() RETURNS TABLE (relation, kind, columns, detail): every rule
+ * of a table that still exists, with its columns' names of today.
+ */
+Datum
+rowclone_rules(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	foreach(lc, read_rules(InvalidOid, AccessShareLock, NULL))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+		RowcloneTable *table;
+		Datum		values[4];
+		bool		nulls[4] = {false};
+		Datum	   *names = palloc(sizeof(Datum) * Max(row->ncolumns, 1));
+		bool		live = true;
+		RowcloneForeignKey *fk;
+
+		if (!ConditionalLockRelationOid(row->relid, AccessShareLock) &&
+			!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
+			continue;
+		LockRelationOid(row->relid, AccessShareLock);
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
+			continue;
+		table = rowclone_table_get(row->relid);
+		for (int i = 0; i < row->ncolumns; i++)
+		{
+			RowcloneColumn *col = rowclone_column_by_attnum(table, row->attnums[i]);
+
+			if (col == NULL)
+				live = false;
+			else
+				names[i] = CStringGetTextDatum(col->name);
+		}
+		if (!live)
+			continue;
+		values[0] = ObjectIdGetDatum(row->relid);
+		values[1] = CStringGetTextDatum(row->is_reference ? "reference" : "ownership");
+		values[2] = PointerGetDatum(construct_array(names, row->ncolumns, TEXTOID, -1, false,
+													TYPALIGN_INT));
+		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
+		if (fk != NULL)
+			values[3] = CStringGetTextDatum(psprintf("foreign key \"%s\" to %s", fk->conname,
+													 rowclone_display_name(rowclone_table_get(fk->confrelid))));
+		else
+			values[3] = CStringGetTextDatum("no foreign key on these columns: the rule waits for one");
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* (table, column) pairs of pg_event_trigger_*() rows of pg_class objects */
+typedef struct ObjectRef
+{
+	Oid			relid;
+	int32		attnum;			/* 0: the table itself */
+} ObjectRef;
+
+static List *
+event_objects(const char *query)
+{
+	List	   *out = NIL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "rowclone: SPI_connect failed");
+	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "rowclone: could not read the event trigger's objects");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		ObjectRef  *ref = MemoryContextAlloc(TopTransactionContext, sizeof(ObjectRef));
+
+		ref->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[r],
+													SPI_tuptable->tupdesc, 1, &isnull));
+		ref->attnum = SPI_tuptable->tupdesc->natts > 1 ?
+			DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull)) : 0;
+		out = lappend(out, ref);
+	}
+	SPI_finish();
+	return out;
+}
+
+PG_FUNCTION_INFO_V1(rowclone_rules_on_drop);
+
+/* sql_drop: a dropped table or column takes its rules with it. */
+Datum
+rowclone_rules_on_drop(PG_FUNCTION_ARGS)
+{
+	List	   *dropped;
+	List	   *rows;
+	Relation	rel;
+	ListCell   *lc;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "rowclone: not called by an event trigger");
+	if (!OidIsValid(rule_table_oid()))
+		PG_RETURN_VOID();
+	dropped = event_objects("SELECT objid, objsubid FROM pg_catalog.pg_event_trigger_dropped_objects() "
+							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
+	if (dropped == NIL)
+		PG_RETURN_VOID();
+	rows = read_rules(InvalidOid, RowExclusiveLock, &rel);
+	foreach(lc, rows)
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+		ListCell   *lc2;
+		bool		gone = false;
+
+		foreach(lc2, dropped)
+		{
+			ObjectRef  *ref = (ObjectRef *) lfirst(lc2);
+
+			if (ref->relid != row->relid)
+				continue;
+			if (ref->attnum == 0)
+				gone = true;
+			for (int i = 0; i < row->ncolumns; i++)
+				if (row->attnums[i] == ref->attnum)
+					gone = true;
+		}
+		if (gone)
+			CatalogTupleDelete(rel, &row->tid);
+	}
+	if (rel != NULL)
+		table_close(rel, RowExclusiveLock);
+	PG_RETURN_VOID();
+}
+
+/* The names of columns attnums of relid today; false if one is gone. */
+static bool
+current_names(Oid relid, int n, AttrNumber *attnums, Datum *out)
+{
+	for (int i = 0; i < n; i++)
+	{
+		char	   *name = get_attname(relid, attnums[i], true);
+		NameData   *nd;
+
+		if (name == NULL)
+			return false;
+		nd = palloc0(sizeof(NameData));
+		namestrcpy(nd, name);
+		out[i] = NameGetDatum(nd);
+	}
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(rowclone_rules_on_alter);
+
+/* ddl_command_end of ALTER TABLE: rules keep their columns' new names. */
+Datum
+rowclone_rules_on_alter(PG_FUNCTION_ARGS)
+{
+	List	   *altered;
+	List	   *rows;
+	Relation	rel;
+	ListCell   *lc;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "rowclone: not called by an event trigger");
+	if (!OidIsValid(rule_table_oid()))
+		PG_RETURN_VOID();
+	altered = event_objects("SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
+							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
+	if (altered == NIL)
+		PG_RETURN_VOID();
+	rows = read_rules(InvalidOid, RowExclusiveLock, &rel);
+	foreach(lc, rows)
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+		ListCell   *lc2;
+		Datum		names[INDEX_MAX_KEYS];
+		bool		changed = false;
+
+		foreach(lc2, altered)
+			if (((ObjectRef *) lfirst(lc2))->relid == row->relid)
+				changed = true;
+		if (!changed || !current_names(row->relid, row->ncolumns, row->attnums, names))
+			continue;
+		changed = false;
+		for (int i = 0; i < row->ncolumns; i++)
+			if (strcmp(NameStr(*DatumGetName(names[i])), row->columns[i]) != 0)
+				changed = true;
+		if (changed)
+		{
+			Datum		values[Natts_rule] = {0};
+			bool		nulls[Natts_rule] = {false};
+			bool		replace[Natts_rule] = {false};
+			HeapTuple	tup;
+
+			values[Anum_rule_columns - 1] =
+				PointerGetDatum(construct_array(names, row->ncolumns, NAMEOID, NAMEDATALEN,
+												false, TYPALIGN_CHAR));
+			replace[Anum_rule_columns - 1] = true;
+			tup = heap_modify_tuple(row->tuple, RelationGetDescr(rel), values, nulls, replace);
+			CatalogTupleUpdate(rel, &row->tid, tup);
+		}
+	}
+	if (rel != NULL)
+		table_close(rel, RowExclusiveLock);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(rowclone_rules_on_insert);
+
+/*
+ * BEFORE INSERT on rowclone_rule, which only restores fire (the rule
+ * functions write the table directly): a restored rule finds its columns
+ * by name, their numbers may differ from those of the dumped database.  A
+ * rule whose table or column is not there is left out, with a warning.
+ */
+Datum
+rowclone_rules_on_insert(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	RuleRow    *row;
+	Datum		attnums[INDEX_MAX_KEYS];
+	Datum		values[Natts_rule] = {0};
+	bool		nulls[Natts_rule] = {false};
+	bool		replace[Natts_rule] = {false};
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "rowclone: rowclone_rules_on_insert must be a BEFORE INSERT row trigger");
+	tup = trigdata->tg_trigtuple;
+	desc = RelationGetDescr(trigdata->tg_relation);
+	row = read_rule(tup, desc);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
+	{
+		ereport(WARNING,
+				(errmsg("copy rule of table with OID %u left out: the table does not exist",
+						row->relid)));
+		return PointerGetDatum(NULL);
+	}
+	for (int i = 0; i < row->ncolumns; i++)
+	{
+		AttrNumber	attnum = get_attnum(row->relid, row->columns[i]);
+
+		if (attnum == InvalidAttrNumber)
+		{
+			ereport(WARNING,
+					(errmsg("copy rule of table \"%s\" left out: column \"%s\" does not exist",
+							get_rel_name(row->relid), row->columns[i])));
+			return PointerGetDatum(NULL);
+		}
+		attnums[i] = Int16GetDatum(attnum);
+	}
+	values[Anum_rule_attnums - 1] =
+		PointerGetDatum(construct_array(attnums, row->ncolumns, INT2OID, 2, true, TYPALIGN_SHORT));
+	replace[Anum_rule_attnums - 1] = true;
+	return PointerGetDatum(heap_modify_tuple(tup, desc, values, nulls, replace));
+}

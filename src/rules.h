@@ -1,0 +1,18 @@
+/*-------------------------------------------------------------------------
+ *
+ * rules.h
+ *	  Copy rules (SPEC "Copy rules"): what an application says about its
+ *	  tables that the catalog does not, declared once and kept in the
+ *	  extension's configuration table rowclone_rule.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_RULES_H
+#define ROWCLONE_RULES_H
+
+#include "catalog.h"
+
+/* Mark the foreign keys of table that a rule declares (catalog.c). */
+extern void rowclone_rules_apply(RowcloneTable *table);
+
+#endif							/* ROWCLONE_RULES_H */
