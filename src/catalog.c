@@ -377,12 +377,9 @@ rowclone_check_user_table(RowcloneTable *table)
 						   table->nspname)));
 }
 
-/*
- * Error unless rows of this table can be cloned at all: a plain or
- * partitioned user table with a primary key.
- */
+/* Error unless table is a plain or partitioned user table. */
 void
-rowclone_check_cloneable(RowcloneTable *table)
+rowclone_check_table(RowcloneTable *table)
 {
 	rowclone_check_user_table(table);
 	if (table->relkind != RELKIND_RELATION &&
@@ -421,6 +418,16 @@ rowclone_check_cloneable(RowcloneTable *table)
 				 errdetail("\"%s\" is %s; only tables and partitioned tables can be cloned.",
 						   rowclone_display_name(table), what)));
 	}
+}
+
+/*
+ * Error unless rows of this table can be cloned at all: a plain or
+ * partitioned user table with a primary key.
+ */
+void
+rowclone_check_cloneable(RowcloneTable *table)
+{
+	rowclone_check_table(table);
 	if (table->npk == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

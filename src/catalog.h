@@ -86,6 +86,7 @@ typedef struct RowcloneTable
 
 extern void rowclone_catalog_init(void);
 extern RowcloneTable *rowclone_table_get(Oid relid);
+extern void rowclone_check_table(RowcloneTable *table);
 extern void rowclone_check_cloneable(RowcloneTable *table);
 extern void rowclone_check_user_table(RowcloneTable *table);
 extern RowcloneColumn *rowclone_column_by_name(RowcloneTable *table,

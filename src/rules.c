@@ -223,7 +223,7 @@ owned_table(Oid relid)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
 	table = rowclone_table_get(relid);
-	rowclone_check_user_table(table);
+	rowclone_check_table(table);
 	if (!rowclone_is_owner(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(table->relkind),
 					   table->relname);
