@@ -55,5 +55,31 @@ CREATE VIEW v AS SELECT 1 AS id;
 SELECT * FROM clone_plan('v');
 \echo sqlstate :LAST_ERROR_SQLSTATE
 
+-- key_source (0.2): how each table's copies get their keys; warnings: a
+-- unique key the copies would repeat as it is (a slug, a forward
+-- one-to-one), which makes every such clone fail with 23505.
+CREATE TABLE kind_identity (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                            slug text UNIQUE, code text, region int,
+                            UNIQUE (code, region));
+CREATE TABLE kind_uuid (id uuid PRIMARY KEY,
+                        owner_id int NOT NULL REFERENCES kind_identity ON DELETE CASCADE,
+                        label text);
+CREATE TABLE kind_isa (id int PRIMARY KEY REFERENCES kind_identity ON DELETE CASCADE,
+                       extra text);
+CREATE TABLE kind_line (owner_id int REFERENCES kind_identity ON DELETE CASCADE,
+                        n int, PRIMARY KEY (owner_id, n),
+                        -- unique, but with a fresh column: no collision
+                        ref int GENERATED ALWAYS AS IDENTITY UNIQUE);
+-- neither a partial nor an expression index binds every copy
+CREATE UNIQUE INDEX kind_uuid_label ON kind_uuid (label) WHERE label IS NOT NULL;
+CREATE UNIQUE INDEX kind_uuid_lower ON kind_uuid (lower(label));
+-- a forward one-to-one: unique, referencing a row the clone does not copy
+CREATE TABLE kind_other (id serial PRIMARY KEY);
+CREATE TABLE kind_serial (id serial PRIMARY KEY,
+                          owner_id int REFERENCES kind_identity ON DELETE CASCADE,
+                          other_id int UNIQUE REFERENCES kind_other);
+SELECT relation, key_source, warnings FROM clone_plan('kind_identity')
+ORDER BY depth, relation::text;
+
 RESET search_path;
 DROP SCHEMA cplan CASCADE;

@@ -104,3 +104,26 @@ LANGUAGE C STABLE PARALLEL SAFE SECURITY INVOKER;
 
 COMMENT ON FUNCTION @extschema@.clone_rules()
 IS 'every copy rule of a table that exists: its table, kind, columns and what it applies to';
+
+-- clone_plan gains key_source (how each copy's key is made) and warnings
+-- (unique columns copies would repeat): drop and create again, as for
+-- clone_rows.
+DROP FUNCTION @extschema@.clone_plan(pg_catalog.regclass, pg_catalog.bool, pg_catalog.regclass[],
+    pg_catalog.int4);
+
+CREATE FUNCTION @extschema@.clone_plan(
+    rel         pg_catalog.regclass,
+    cascade     pg_catalog.bool DEFAULT true,
+    skip        pg_catalog.regclass[] DEFAULT NULL,
+    max_depth   pg_catalog.int4 DEFAULT NULL)
+RETURNS TABLE (relation pg_catalog.regclass, depth pg_catalog.int4, reached_by pg_catalog.text,
+               fresh_columns pg_catalog.text[], remapped_columns pg_catalog.text[],
+               copied_columns pg_catalog.text[], not_followed pg_catalog.text[],
+               problem pg_catalog.text, key_source pg_catalog.text,
+               warnings pg_catalog.text[])
+AS 'MODULE_PATHNAME', 'rowclone_clone_plan'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_plan(pg_catalog.regclass, pg_catalog.bool,
+    pg_catalog.regclass[], pg_catalog.int4)
+IS 'describe, without writing anything, the tables a clone would copy rows of and how';

@@ -60,7 +60,8 @@ CREATE FUNCTION @extschema@.clone_plan(
 RETURNS TABLE (relation pg_catalog.regclass, depth pg_catalog.int4, reached_by pg_catalog.text,
                fresh_columns pg_catalog.text[], remapped_columns pg_catalog.text[],
                copied_columns pg_catalog.text[], not_followed pg_catalog.text[],
-               problem pg_catalog.text)
+               problem pg_catalog.text, key_source pg_catalog.text,
+               warnings pg_catalog.text[])
 AS 'MODULE_PATHNAME', 'rowclone_clone_plan'
 LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
 

@@ -269,6 +269,45 @@ read_foreign_keys(RowcloneTable *table, Relation rel)
 	table->nfkeys = n;
 }
 
+/*
+ * The unique keys other than the primary key that bind every row: unique
+ * constraints and unique indexes on plain columns without a predicate
+ * (clone_plan warns when copies would repeat them).
+ */
+static void
+read_unique_keys(RowcloneTable *table, Relation rel)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	table->unique_ncols = palloc0(sizeof(int) * Max(list_length(indexes), 1));
+	table->unique_cols = palloc0(sizeof(AttrNumber *) * Max(list_length(indexes), 1));
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+		bool		plain = true;
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		index = (Form_pg_index) GETSTRUCT(tup);
+		for (int k = 0; k < index->indnkeyatts; k++)
+			if (index->indkey.values[k] == 0)
+				plain = false;	/* an expression */
+		if (index->indisunique && !index->indisprimary && plain &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL))
+		{
+			int			u = table->nuniques++;
+
+			table->unique_ncols[u] = index->indnkeyatts;
+			table->unique_cols[u] = palloc(sizeof(AttrNumber) * index->indnkeyatts);
+			for (int k = 0; k < index->indnkeyatts; k++)
+				table->unique_cols[u][k] = index->indkey.values[k];
+		}
+		ReleaseSysCache(tup);
+	}
+}
+
 static void
 build_table_entry(RowcloneTable *table, Relation rel)
 {
@@ -311,6 +350,7 @@ build_table_entry(RowcloneTable *table, Relation rel)
 	table->ncolumns = n;
 
 	read_foreign_keys(table, rel);
+	read_unique_keys(table, rel);
 	rowclone_rules_apply(table);
 }
 

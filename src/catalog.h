@@ -78,6 +78,9 @@ typedef struct RowcloneTable
 	Oid			pk_eqop[INDEX_MAX_KEYS];	/* btree equality of the PK index */
 	int			nfkeys;
 	RowcloneForeignKey *fkeys;	/* foreign keys this table holds */
+	int			nuniques;		/* unique keys other than the primary key: */
+	int		   *unique_ncols;	/* unique constraints and unique indexes on */
+	AttrNumber **unique_cols;	/* plain columns, without a predicate */
 	bool		refs_loaded;	/* the two below are read on first use */
 	int			nrefs;
 	Oid		   *ref_conoids;	/* foreign keys that reference this table */

@@ -305,6 +305,42 @@ is_reset(GraphBuild *b, RowcloneColumn *col)
 }
 
 /*
+ * How a copy's key is made, for clone_plan: per key column, "identity",
+ * "default", "uuid" (rule 4), "is-a parent", "remapped", "override" or
+ * "copied" (a part of a composite key), once each, in key order.
+ */
+static char *
+key_source_text(RowcloneNode *node, RowcloneTable *table)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int j = 0; j < node->npk; j++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, node->pk_attnums[j]);
+		const char *how = "copied";
+
+		switch (node->key_source[j])
+		{
+			case RC_KEY_DEFAULT:
+				how = col->identity ? "identity" : col->has_default ? "default" : "uuid";
+				break;
+			case RC_KEY_MAP:
+				how = node->remaps[node->key_remap[j]].is_parent_link ? "is-a parent" : "remapped";
+				break;
+			case RC_KEY_OVERRIDE:
+				how = "override";
+				break;
+			case RC_KEY_COPY:
+				break;
+		}
+		if (strstr(buf.data, how) == NULL)
+			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", how);
+	}
+	return buf.data;
+}
+
+/*
  * The foreign keys of node i into copied tables that copies rewrite, and
  * where its key columns get their values.  Raises the "no fresh key"
  * error.
@@ -462,6 +498,7 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 
 	if (table->npk == 0)
 		return;
+	node->key_source_text = key_source_text(node, table);
 	if (!fresh)
 		node->problem = rowclone_no_fresh_key(table, i == 0 ? NULL : node->reached_by,
 											  b->describe_only);
@@ -1129,6 +1166,40 @@ source_only_other_rows(GraphBuild *b, int i, RowcloneColumn *col, int r, int pos
 }
 
 /*
+ * A unique key (other than the primary key) whose columns the copies all
+ * take as they are: every copy collides with its source row, unless a
+ * value is NULL.  clone_plan says so, with the fix.
+ */
+static void
+warn_unique_copies(RowcloneNode *node, RowcloneTable *table, bool *copied_as_is)
+{
+	for (int u = 0; u < table->nuniques; u++)
+	{
+		StringInfoData cols;
+		bool		all = true;
+
+		initStringInfo(&cols);
+		for (int k = 0; k < table->unique_ncols[u]; k++)
+		{
+			bool		as_is = false;
+
+			for (int c = 0; c < table->ncolumns; c++)
+				if (table->columns[c].attnum == table->unique_cols[u][k] && copied_as_is[c])
+					as_is = true;
+			all = all && as_is;
+			appendStringInfo(&cols, "%s%s", k > 0 ? ", " : "",
+							 rowclone_column_by_attnum(table, table->unique_cols[u][k])->name);
+		}
+		if (all)
+			node->warnings = lappend(node->warnings,
+									 psprintf(table->unique_ncols[u] == 1 ?
+											  "unique column %s is copied as it is: every copy collides with its source row (unless NULL); give it a value in overrides" :
+											  "unique columns (%s) are copied as they are: every copy collides with its source row (unless one is NULL); give one a value in overrides",
+											  cols.data));
+	}
+}
+
+/*
  * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM t's key map m
  * JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN key maps of
  * referenced copies ON copy and key].  All copies of every row in one
@@ -1160,6 +1231,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	bool		draws_ordered_keys = false;
 	/* keys follow the rules in the INSERT, not made in C */
 	bool		keys_in_insert = node->untracked || b->g->one_row;
+	bool	   *copied_as_is = palloc0(sizeof(bool) * Max(table->ncolumns, 1));
 	char	   *key_exprs[INDEX_MAX_KEYS];
 	Oid			key_types[INDEX_MAX_KEYS];
 
@@ -1321,6 +1393,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 				case RC_RULE_COPY:
 					expr = psprintf("s.%s", quote_identifier(col->name));
 					node->copied_columns = lappend(node->copied_columns, col->name);
+					copied_as_is[c] = true;
 					break;
 			}
 		if (expr == NULL)
@@ -1329,6 +1402,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		appendStringInfo(&exprs, "%s%s", exprs.len > 0 ? ", " : "", expr);
 	}
 	node->insert_nparams = nargs;
+	warn_unique_copies(node, table, copied_as_is);
 	if (!prepare)
 		return;
 

@@ -149,6 +149,8 @@ typedef struct RowcloneNode
 	List	   *copied_columns;
 	List	   *not_followed;
 	char	   *problem;		/* describe-only: why the table cannot be copied */
+	char	   *key_source_text;	/* how a copy's key is made, in words */
+	List	   *warnings;		/* what will go wrong with the copies */
 } RowcloneNode;
 
 /*

@@ -462,8 +462,8 @@ rowclone_clone_plan(PG_FUNCTION_ARGS)
 	for (int i = 0; i < graph->nnodes; i++)
 	{
 		RowcloneNode *node = &graph->nodes[i];
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[10];
+		bool		nulls[10] = {0};
 
 		values[0] = ObjectIdGetDatum(node->relid);
 		values[1] = Int32GetDatum(node->depth);
@@ -474,6 +474,10 @@ rowclone_clone_plan(PG_FUNCTION_ARGS)
 		values[6] = text_array(node->not_followed);
 		nulls[7] = node->problem == NULL;
 		values[7] = node->problem ? CStringGetTextDatum(node->problem) : (Datum) 0;
+		/* 0.2 (the 0.1 definition of the result stops before these) */
+		nulls[8] = node->key_source_text == NULL;
+		values[8] = node->key_source_text ? CStringGetTextDatum(node->key_source_text) : (Datum) 0;
+		values[9] = text_array(node->warnings);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
