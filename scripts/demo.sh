@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh: `make demo`. Runs scripts/demo.sql (a sample schema and a
 # narrated tour of every function) in a throwaway PostgreSQL cluster that is
-# dropped afterwards.
+# dropped afterwards, then checks that every SQL example of README.md still
+# runs against the database the tour leaves (scripts/readme-examples.sh).
 # psql echoes each statement before its result (--echo-queries).
 #
 # When the server already has this tree's version of rowclone installed, it
@@ -43,3 +44,7 @@ step "demo: scripts/demo.sql in a throwaway PostgreSQL $PG_MAJOR cluster (pg_vir
 in_work_cluster psql -X -v ON_ERROR_STOP=1 --echo-queries -P pager=off \
 	-f scripts/demo.sql 2>&1
 
+# a second cluster: demo.sql creates a role, and roles are per cluster
+step "demo: README.md examples against the database scripts/demo.sql leaves (scripts/readme-examples.sh)"
+in_work_cluster bash scripts/readme-examples.sh --in-cluster README.md
+exit "$(cat "$WORK/.readme-examples.status")"
