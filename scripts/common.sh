@@ -1,7 +1,9 @@
-# scripts/common.sh: set-up shared by scripts/test.sh and scripts/demo.sh.
+# scripts/common.sh: set-up shared by scripts/test.sh, scripts/demo.sh and
+# scripts/readme-examples.sh.
 #
 # Sourced, not run. Provides: ensure_packages (install what the build and the
 # throwaway clusters need, only when something is missing), build_and_install,
+# rowclone_installed (is this version installed in the server already),
 # make_work_copy (a copy of the tree the cluster user may write to; the git
 # checkout itself is never chowned) and in_work_cluster (run a command in that
 # copy inside a throwaway PostgreSQL cluster made by Debian's pg_virtualenv, as
@@ -99,6 +101,42 @@ build_and_install() {
 	fi
 	step "install: make install"
 	as_root make -C "$ROOT" --no-print-directory install PG_CONFIG="$PG_CONFIG"
+}
+
+# control_version FILE: the default_version of a .control file (empty when
+# the file or the line is missing)
+control_version() {
+	[ -r "$1" ] || return 0
+	sed -n "s/^[[:space:]]*default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" "$1" | head -n 1
+}
+
+# rowclone_installed VERSION: whether the server PG_CONFIG names has rowclone
+# VERSION installed: its control file says VERSION, and the install script of
+# VERSION and the module are there (CREATE EXTENSION needs all three). When
+# not, INSTALLED_WHY says what is missing.
+INSTALLED_WHY=
+rowclone_installed() {
+	local want=$1 sharedir pkglibdir have
+	if [ ! -x "$PG_CONFIG" ]; then
+		INSTALLED_WHY="no $PG_CONFIG"
+		return 1
+	fi
+	sharedir=$("$PG_CONFIG" --sharedir)
+	pkglibdir=$("$PG_CONFIG" --pkglibdir)
+	have=$(control_version "$sharedir/extension/rowclone.control")
+	if [ -z "$have" ]; then
+		INSTALLED_WHY="no $sharedir/extension/rowclone.control"
+	elif [ "$have" != "$want" ]; then
+		INSTALLED_WHY="installed version $have, wanted $want"
+	elif [ ! -f "$sharedir/extension/rowclone--$want.sql" ]; then
+		INSTALLED_WHY="no $sharedir/extension/rowclone--$want.sql"
+	elif [ ! -f "$pkglibdir/rowclone.so" ]; then
+		INSTALLED_WHY="no $pkglibdir/rowclone.so"
+	else
+		INSTALLED_WHY=
+		return 0
+	fi
+	return 1
 }
 
 # make_work_copy: copy the tree (without .git and old test output) to a new
