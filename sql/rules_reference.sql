@@ -78,6 +78,8 @@ SELECT clone_set_reference('review', '{restaurant_id, restaurant_id}');
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT clone_set_reference('review', '{review.restaurant_id}');
 \echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT clone_set_reference('review', ARRAY['restaurant id']);
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT clone_set_reference('review', '{}');
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT clone_set_reference('review', NULL);

@@ -210,8 +210,8 @@ rowclone_request_sign(RowcloneRequest *req)
  * Split a column reference as SQL would, turning the parser's bare
  * "invalid name syntax" into an error that names the argument.
  */
-static List *
-split_column_ref(const char *raw, const char *argname)
+List *
+rowclone_split_column_ref(const char *raw, const char *argname)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	List	   *names = NIL;
@@ -242,7 +242,7 @@ int
 rowclone_resolve_column_ref(RowcloneTable **tables, int ntables, const char *raw,
 							const char *argname, RowcloneColumn **column, bool *unqualified)
 {
-	List	   *names = split_column_ref(raw, argname);
+	List	   *names = rowclone_split_column_ref(raw, argname);
 	int			nnames = list_length(names);
 	const char *colname = strVal(llast(names));
 	int			found = -1;

@@ -61,6 +61,7 @@ extern void rowclone_null_argument(const char *name);
 extern void rowclone_decode_options(FunctionCallInfo fcinfo, const RowcloneOptionArgs *args,
 									RowcloneRequest *req);
 extern void rowclone_request_sign(RowcloneRequest *req);
+extern List *rowclone_split_column_ref(const char *raw, const char *argname);
 extern int	rowclone_option_slot(RowcloneRequest *req, RowcloneOption *overrides,
 								 RowcloneColumn *col);
 extern bool rowclone_option_is_reset(RowcloneRequest *req, RowcloneOption *resets,

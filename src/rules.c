@@ -52,6 +52,7 @@
 #include "utils/syscache.h"
 
 #include "compat.h"
+#include "request.h"
 #include "rules.h"
 
 /* columns of rowclone_rule */
@@ -257,7 +258,7 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("columns cannot contain null elements")));
 		raw = TextDatumGetCString(elems[i]);
-		parts = rowclone_qualified_name_list(raw);
+		parts = rowclone_split_column_ref(raw, "columns");
 		if (list_length(parts) != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_NAME),

@@ -29,7 +29,7 @@ ALTER TABLE "Shop".review DROP COLUMN gone;
 INSERT INTO "Shop".restaurant (name) VALUES ('Chez Luigi');
 INSERT INTO "Shop".review ("Restaurant Id", stars) VALUES (1, 5);
 INSERT INTO "Shop".photo (restaurant_id) VALUES (1);
-SELECT clone_set_reference('"Shop".review', '{"Restaurant Id"}');
+SELECT clone_set_reference('"Shop".review', ARRAY['"Restaurant Id"']);
 SELECT clone_set_reference('"Shop".photo', '{restaurant_id}', false);
 });
 
