@@ -321,6 +321,20 @@ def tree_uuid_and_graph():
           and new_docs.count() == 3 and not set(d.pk for d in new_docs) & set(
               d.pk for d in a1.documents.all()),
           "tree cascade: four categories and the three documents, fresh uuids", counts())
+    # the rule a migration would declare: on_delete=SET_NULL makes it a reference
+    sql("SELECT clone_set_reference('shop_document', '{category_id}')")
+    plan = {r[0]: r for r in sql(
+        "SELECT relation::text, not_followed FROM clone_plan('shop_category')")}
+    check(set(plan) == {"shop_category"} and any(
+        "shop_document_category_id" in n and "declared a reference" in n
+        for n in plan["shop_category"][1]),
+          "clone_set_reference: clone_plan no longer reaches the documents", plan)
+    before = counts()
+    clone(root, cascade=True)
+    check(counts() == before | {"Category": before["Category"] + 4},
+          "clone_set_reference: the tree cascade copies the categories only", counts())
+    # back to what the database says (no ON DELETE: followed)
+    sql("SELECT clone_set_reference('shop_document', '{category_id}', false)")
 
     # Django's psycopg2 connection returns jsonb as str: json.loads it
     rows = sql("SELECT relation::text, old_key::text, new_key::text, depth FROM clone_graph("
