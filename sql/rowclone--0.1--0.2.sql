@@ -100,7 +100,7 @@ CREATE FUNCTION @extschema@.clone_rules()
 RETURNS TABLE (relation pg_catalog.regclass, kind pg_catalog.text, columns pg_catalog.text[],
                detail pg_catalog.text)
 AS 'MODULE_PATHNAME', 'rowclone_rules'
-LANGUAGE C STABLE PARALLEL SAFE SECURITY INVOKER;
+LANGUAGE C STABLE PARALLEL RESTRICTED SECURITY INVOKER;
 
 COMMENT ON FUNCTION @extschema@.clone_rules()
 IS 'every copy rule of a table that exists: its table, kind, columns and what it applies to';

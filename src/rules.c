@@ -420,12 +420,13 @@ rowclone_rules(PG_FUNCTION_ARGS)
 		bool		live = true;
 		RowcloneForeignKey *fk;
 
-		if (!ConditionalLockRelationOid(row->relid, AccessShareLock) &&
-			!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
-			continue;
+		/* a rule of a table dropped meanwhile is on its way out */
 		LockRelationOid(row->relid, AccessShareLock);
 		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
+		{
+			UnlockRelationOid(row->relid, AccessShareLock);
 			continue;
+		}
 		table = rowclone_table_get(row->relid);
 		for (int i = 0; i < row->ncolumns; i++)
 		{
@@ -484,27 +485,39 @@ event_objects(const char *query)
 	return out;
 }
 
+/*
+ * The start of both event triggers: the pg_class objects the command
+ * touched (query), and then, if there are any, every rule, with the rule
+ * table open in *rel (NULL when there is nothing to do).
+ */
+static List *
+event_rules(FunctionCallInfo fcinfo, const char *query, List **objects, Relation *rel)
+{
+	*rel = NULL;
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "rowclone: not called by an event trigger");
+	if (!OidIsValid(rule_table_oid()))
+		return NIL;
+	*objects = event_objects(query);
+	if (*objects == NIL)
+		return NIL;
+	return read_rules(InvalidOid, RowExclusiveLock, rel);
+}
+
 PG_FUNCTION_INFO_V1(rowclone_rules_on_drop);
 
 /* sql_drop: a dropped table or column takes its rules with it. */
 Datum
 rowclone_rules_on_drop(PG_FUNCTION_ARGS)
 {
-	List	   *dropped;
-	List	   *rows;
+	List	   *dropped = NIL;
 	Relation	rel;
 	ListCell   *lc;
 
-	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "rowclone: not called by an event trigger");
-	if (!OidIsValid(rule_table_oid()))
-		PG_RETURN_VOID();
-	dropped = event_objects("SELECT objid, objsubid FROM pg_catalog.pg_event_trigger_dropped_objects() "
-							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
-	if (dropped == NIL)
-		PG_RETURN_VOID();
-	rows = read_rules(InvalidOid, RowExclusiveLock, &rel);
-	foreach(lc, rows)
+	foreach(lc, event_rules(fcinfo,
+							"SELECT objid, objsubid FROM pg_catalog.pg_event_trigger_dropped_objects() "
+							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+							&dropped, &rel))
 	{
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 		ListCell   *lc2;
@@ -554,21 +567,14 @@ PG_FUNCTION_INFO_V1(rowclone_rules_on_alter);
 Datum
 rowclone_rules_on_alter(PG_FUNCTION_ARGS)
 {
-	List	   *altered;
-	List	   *rows;
+	List	   *altered = NIL;
 	Relation	rel;
 	ListCell   *lc;
 
-	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "rowclone: not called by an event trigger");
-	if (!OidIsValid(rule_table_oid()))
-		PG_RETURN_VOID();
-	altered = event_objects("SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
-							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass");
-	if (altered == NIL)
-		PG_RETURN_VOID();
-	rows = read_rules(InvalidOid, RowExclusiveLock, &rel);
-	foreach(lc, rows)
+	foreach(lc, event_rules(fcinfo,
+							"SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands() "
+							"WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+							&altered, &rel))
 	{
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 		ListCell   *lc2;
