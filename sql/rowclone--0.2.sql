@@ -100,12 +100,14 @@ CREATE TABLE @extschema@.rowclone_rule (
     attnums      pg_catalog.int2[] NOT NULL,
     columns      pg_catalog.name[] NOT NULL,
     is_reference pg_catalog.bool,
+    expression   pg_catalog.text,
+    expression_tree pg_catalog.text,
     PRIMARY KEY (rel, kind, attnums)
 );
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rowclone_rule', '');
 GRANT SELECT ON @extschema@.rowclone_rule TO PUBLIC;
 COMMENT ON TABLE @extschema@.rowclone_rule
-IS 'copy rules of rowclone (declared with clone_set_reference, listed by clone_rules)';
+IS 'copy rules of rowclone (declared with clone_set_reference and clone_set_value, listed by clone_rules)';
 
 CREATE FUNCTION @extschema@.rowclone_rules_on_insert() RETURNS trigger
 AS 'MODULE_PATHNAME', 'rowclone_rules_on_insert'
@@ -137,6 +139,28 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.clone_set_reference(pg_catalog.regclass, pg_catalog.text[],
     pg_catalog.bool)
 IS 'declare the foreign key of rel on these columns a reference (not followed by cascade) or, with false, ownership (followed whatever ON DELETE says)';
+
+CREATE FUNCTION @extschema@.clone_set_value(
+    rel          pg_catalog.regclass,
+    column_name  pg_catalog.text,
+    expression   pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'rowclone_set_value'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_set_value(pg_catalog.regclass, pg_catalog.text,
+    pg_catalog.text)
+IS 'every copy of a row of rel gets this value in the column: an SQL expression over the source row, kept as a parsed tree; NULL removes the rule';
+
+-- Evaluates a value rule over a source row, in the statements clones run.
+CREATE FUNCTION @extschema@.rowclone_value(
+    rel      pg_catalog.oid,
+    attnum   pg_catalog.int2,
+    source   anyelement,
+    type_of  anycompatible)
+RETURNS anycompatible
+AS 'MODULE_PATHNAME', 'rowclone_value'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
 
 CREATE FUNCTION @extschema@.clone_rules()
 RETURNS TABLE (relation pg_catalog.regclass, kind pg_catalog.text, columns pg_catalog.text[],

@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 #include "access/attnum.h"
+#include "nodes/primnodes.h"
 #include "pg_config_manual.h"
 #include "utils/palloc.h"
 
@@ -23,6 +24,8 @@ typedef struct RowcloneColumn
 	bool		has_default;
 	bool		not_null;
 	int			pk_position;	/* index into pk_attnums, or -1 */
+	Expr	   *value_rule;		/* clone_set_value: the copies' value, an
+								 * expression over the source row (rules.c) */
 } RowcloneColumn;
 
 /* What a copy rule (clone_set_reference) says a foreign key is. */

@@ -33,7 +33,8 @@ column_in_foreign_key(RowcloneTable *table, RowcloneColumn *col)
 /*
  * The first rule that applies to col (rule numbers of the README):
  * generated columns are computed again (3; overriding one was refused when
- * the options were read), then overrides and reset (2), then, for key
+ * the options were read), then overrides and reset (2), then a value rule
+ * (clone_set_value, which beats what follows), then, for key
  * columns, a reference to a copied row (4) before identity and defaults
  * (5, 6), and a uuid key without a default (and not a foreign key) takes
  * gen_random_uuid(); a
@@ -63,6 +64,8 @@ rowclone_value_rule(RowcloneTable *table, RowcloneColumn *col, bool overridden, 
 					 errhint("Pass the copy's value of the column in overrides.")));
 		return RC_RULE_RESET;
 	}
+	if (col->value_rule != NULL)
+		return RC_RULE_VALUE;
 	if (key && references_copy)
 		return RC_RULE_REFERENCE;
 	if (col->identity || (key && col->has_default))
@@ -82,7 +85,7 @@ rowclone_value_rule(RowcloneTable *table, RowcloneColumn *col, bool overridden, 
 bool
 rowclone_rule_makes_key_fresh(RowcloneValueRule rule)
 {
-	return rule == RC_RULE_OVERRIDE || rule == RC_RULE_RESET ||
+	return rule == RC_RULE_OVERRIDE || rule == RC_RULE_RESET || rule == RC_RULE_VALUE ||
 		rule == RC_RULE_REFERENCE || rule == RC_RULE_FRESH || rule == RC_RULE_UUID;
 }
 

@@ -18,6 +18,7 @@ typedef enum RowcloneValueRule
 {
 	RC_RULE_GENERATED,			/* left out: computed again */
 	RC_RULE_OVERRIDE,			/* the value in overrides */
+	RC_RULE_VALUE,				/* a value rule (clone_set_value) */
 	RC_RULE_RESET,				/* left out: the column default, or NULL */
 	RC_RULE_REFERENCE,			/* the copy of the row it references (the
 								 * is-a link; any key into the copied set) */

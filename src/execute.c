@@ -24,6 +24,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
@@ -538,13 +539,22 @@ make_keys(CloneState *st)
 		RowcloneNode *node = &g->nodes[i];
 		RowcloneRowSet *rs = st->rows[i];
 		ExprState  *defaults[INDEX_MAX_KEYS] = {0};
-
+		TupleTableSlot *source = NULL;
 		int		   *key_order;
 
 		rowclone_rowset_alloc_new_keys(rs, st->copies);
 		for (int j = 0; j < node->npk; j++)
 			if (node->key_source[j] == RC_KEY_DEFAULT)
 				defaults[j] = ExecPrepareExpr(node->key_default[j], estate);
+		/* a key's value rule reads the source row: the columns it names */
+		if (node->value_attnums != NIL)
+		{
+			Relation	rel = relation_open(node->relid, NoLock);
+
+			source = ExecInitExtraTupleSlot(estate, CreateTupleDescCopy(RelationGetDescr(rel)),
+											&TTSOpsVirtual);
+			relation_close(rel, NoLock);
+		}
 
 		/* copy 1 of every row in key order, then copy 2, ... */
 		key_order = rowclone_rowset_key_order(rs);
@@ -559,6 +569,21 @@ make_keys(CloneState *st)
 			{
 				CHECK_FOR_INTERRUPTS();
 				ResetExprContext(econtext);
+			}
+			if (source != NULL)
+			{
+				ListCell   *a;
+				ListCell   *f;
+
+				ExecClearTuple(source);
+				memset(source->tts_isnull, true, sizeof(bool) * source->tts_tupleDescriptor->natts);
+				forboth(a, node->value_attnums, f, node->value_fetch)
+				{
+					source->tts_values[lfirst_int(a) - 1] = rs->values[lfirst_int(f)][row];
+					source->tts_isnull[lfirst_int(a) - 1] = rs->nulls[lfirst_int(f)][row];
+				}
+				ExecStoreVirtualTuple(source);
+				econtext->ecxt_scantuple = source;
 			}
 			for (int j = 0; j < node->npk; j++)
 			{

@@ -24,7 +24,9 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "access/sysattr.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -32,6 +34,7 @@
 
 #include "columns.h"
 #include "graph.h"
+#include "rules.h"
 #include "sqlgen.h"
 
 typedef struct FetchCol
@@ -323,7 +326,8 @@ key_source_text(RowcloneNode *node, RowcloneTable *table)
 		switch (node->key_source[j])
 		{
 			case RC_KEY_DEFAULT:
-				how = col->identity ? "identity" : col->has_default ? "default" : "uuid";
+				how = col->value_rule ? "rule" : col->identity ? "identity" :
+					col->has_default ? "default" : "uuid";
 				break;
 			case RC_KEY_MAP:
 				how = node->remaps[node->key_remap[j]].is_parent_link ? "is-a parent" : "remapped";
@@ -467,6 +471,25 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				node->key_source[j] = RC_KEY_MAP;
 				node->key_remap[j] = by_remap;
 				break;
+			case RC_RULE_VALUE:
+				{
+					/* made in C over the source row: fetch what it reads */
+					Bitmapset  *attrs = NULL;
+					int			x = -1;
+
+					node->key_source[j] = RC_KEY_DEFAULT;
+					node->key_default[j] = col->value_rule;
+					pull_varattnos((Node *) col->value_rule, 1, &attrs);
+					while ((x = bms_next_member(attrs, x)) >= 0)
+					{
+						AttrNumber	attno = x + FirstLowInvalidHeapAttributeNumber;
+
+						node->value_attnums = lappend_int(node->value_attnums, attno);
+						node->value_fetch = lappend_int(node->value_fetch,
+														fetch_col(b, i, attno, InvalidOid));
+					}
+					break;
+				}
 			case RC_RULE_RESET:
 			case RC_RULE_FRESH:
 			case RC_RULE_UUID:
@@ -477,7 +500,9 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				node->key_source[j] = RC_KEY_COPY;
 				break;
 		}
-		if (node->key_source[j] == RC_KEY_DEFAULT && !col->has_default && !col->identity)
+		if (node->key_default[j] != NULL)
+			;					/* a value rule */
+		else if (node->key_source[j] == RC_KEY_DEFAULT && !col->has_default && !col->identity)
 			node->key_default[j] = rowclone_fresh_uuid_expr();
 		else if (node->key_source[j] == RC_KEY_DEFAULT)
 		{
@@ -1361,6 +1386,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					break;
 				case RC_RULE_UUID:
 					expr = RC_FRESH_UUID_SQL;
+					node->fresh_columns = lappend(node->fresh_columns, col->name);
+					break;
+				case RC_RULE_VALUE:
+					expr = rowclone_value_sql(table, col);
 					node->fresh_columns = lappend(node->fresh_columns, col->name);
 					break;
 				case RC_RULE_OVERRIDE:

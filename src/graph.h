@@ -111,6 +111,8 @@ typedef struct RowcloneNode
 	int			key_slot[INDEX_MAX_KEYS];	/* RC_KEY_OVERRIDE: override slot */
 	int			key_remap[INDEX_MAX_KEYS];	/* RC_KEY_MAP: remap index */
 	Expr	   *key_default[INDEX_MAX_KEYS];	/* RC_KEY_DEFAULT */
+	List	   *value_attnums;	/* columns a key's value rule reads (int) */
+	List	   *value_fetch;	/* ... and their fetched columns (int) */
 	bool		fresh_by_reference;	/* every fresh key column is RC_KEY_MAP:
 									 * a row whose referenced rows are not
 									 * copied would keep its key */

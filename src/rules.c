@@ -24,6 +24,7 @@
 
 #include "access/genam.h"
 #include "access/heapam.h"
+#include "access/relation.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -36,18 +37,28 @@
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
+#include "parser/parser.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -61,9 +72,12 @@
 #define Anum_rule_attnums		3
 #define Anum_rule_columns		4
 #define Anum_rule_is_reference	5
-#define Natts_rule				5
+#define Anum_rule_expression	6
+#define Anum_rule_tree			7
+#define Natts_rule				7
 
 #define RULE_KIND_REFERENCE "reference"
+#define RULE_KIND_VALUE "value"
 
 /* One row of rowclone_rule, read. */
 typedef struct RuleRow
@@ -76,11 +90,14 @@ typedef struct RuleRow
 	AttrNumber *attnums;
 	char	  **columns;		/* names as stored */
 	bool		is_reference;
+	char	   *expression;		/* value: as deparsed, every name qualified
+								 * that pg_catalog does not hold */
+	char	   *tree;			/* value: nodeToString of the cooked tree */
 } RuleRow;
 
-/* rowclone_rule in the extension's schema, or InvalidOid (being dropped) */
+/* The extension's schema, or InvalidOid (being dropped) */
 static Oid
-rule_table_oid(void)
+extension_schema(void)
 {
 	Oid			ext = get_extension_oid("rowclone", true);
 	Oid			nsp = InvalidOid;
@@ -100,6 +117,15 @@ rule_table_oid(void)
 		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
+	return nsp;
+}
+
+/* rowclone_rule in the extension's schema, or InvalidOid (being dropped) */
+static Oid
+rule_table_oid(void)
+{
+	Oid			nsp = extension_schema();
+
 	return OidIsValid(nsp) ? get_relname_relid("rowclone_rule", nsp) : InvalidOid;
 }
 
@@ -131,6 +157,10 @@ read_rule(HeapTuple tup, TupleDesc desc)
 		row->columns[i] = pstrdup(NameStr(*DatumGetName(elems[i])));
 	row->is_reference = !nulls[Anum_rule_is_reference - 1] &&
 		DatumGetBool(values[Anum_rule_is_reference - 1]);
+	if (!nulls[Anum_rule_expression - 1])
+		row->expression = TextDatumGetCString(values[Anum_rule_expression - 1]);
+	if (!nulls[Anum_rule_tree - 1])
+		row->tree = TextDatumGetCString(values[Anum_rule_tree - 1]);
 	return row;
 }
 
@@ -203,7 +233,11 @@ rowclone_rules_apply(RowcloneTable *table)
 	{
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 		RowcloneForeignKey *fk;
+		RowcloneColumn *col;
 
+		if (strcmp(row->kind, RULE_KIND_VALUE) == 0 && row->tree != NULL &&
+			(col = rowclone_column_by_attnum(table, row->attnums[0])) != NULL)
+			col->value_rule = (Expr *) stringToNode(row->tree);
 		if (strcmp(row->kind, RULE_KIND_REFERENCE) != 0)
 			continue;
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
@@ -211,6 +245,19 @@ rowclone_rules_apply(RowcloneTable *table)
 			fk->declared = row->is_reference ? RC_DECLARED_REFERENCE : RC_DECLARED_OWNERSHIP;
 	}
 }
+
+/* What cook_expression works on. */
+typedef struct CookRequest
+{
+	Oid			relid;
+	RowcloneColumn *column;		/* a value rule's column */
+	const char *text;
+	Node	   *cooked;			/* out */
+	char	   *deparsed;		/* out */
+} CookRequest;
+
+static void with_catalog_search_path(void (*fn) (void *), void *arg);
+static void cook_expression(void *arg);
 
 /* A rule is about a table its caller owns. */
 static RowcloneTable *
@@ -294,10 +341,13 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 	return n;
 }
 
-/* Replace the rule of rel, kind and columns (attnums) with a new row. */
+/*
+ * Replace the rule of rel, kind and columns (attnums) with a new row, or
+ * with none (remove).
+ */
 static void
 store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names,
-		   bool is_reference)
+		   bool is_reference, const char *expression, const char *tree, bool remove)
 {
 	Relation	rel;
 	ListCell   *lc;
@@ -317,6 +367,13 @@ store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names
 	}
 	if (rel == NULL)
 		elog(ERROR, "rowclone: table rowclone_rule of the extension is missing");
+	if (remove)
+	{
+		table_close(rel, RowExclusiveLock);
+		CacheInvalidateRelcacheByRelid(relid);
+		CommandCounterIncrement();
+		return;
+	}
 	for (int i = 0; i < n; i++)
 	{
 		NameData   *name = palloc0(sizeof(NameData));
@@ -332,6 +389,10 @@ store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names
 	values[Anum_rule_columns - 1] =
 		PointerGetDatum(construct_array(name_elems, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
 	values[Anum_rule_is_reference - 1] = BoolGetDatum(is_reference);
+	nulls[Anum_rule_expression - 1] = expression == NULL;
+	values[Anum_rule_expression - 1] = expression ? CStringGetTextDatum(expression) : (Datum) 0;
+	nulls[Anum_rule_tree - 1] = tree == NULL;
+	values[Anum_rule_tree - 1] = tree ? CStringGetTextDatum(tree) : (Datum) 0;
 	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 	CatalogTupleInsert(rel, tup);
 	table_close(rel, RowExclusiveLock);
@@ -393,7 +454,8 @@ rowclone_set_reference(PG_FUNCTION_ARGS)
 				 errmsg("table \"%s\" has no foreign key on columns %s",
 						rowclone_display_name(table), column_list(n, names)),
 				 errhint("Name the columns of one foreign key, all of them.")));
-	store_rule(table->relid, RULE_KIND_REFERENCE, n, attnums, names, PG_GETARG_BOOL(2));
+	store_rule(table->relid, RULE_KIND_REFERENCE, n, attnums, names, PG_GETARG_BOOL(2),
+			   NULL, NULL, false);
 	PG_RETURN_VOID();
 }
 
@@ -444,7 +506,12 @@ rowclone_rules(PG_FUNCTION_ARGS)
 		values[2] = PointerGetDatum(construct_array(names, row->ncolumns, TEXTOID, -1, false,
 													TYPALIGN_INT));
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
-		if (fk != NULL)
+		if (strcmp(row->kind, RULE_KIND_VALUE) == 0)
+		{
+			values[1] = CStringGetTextDatum("value");
+			values[3] = CStringGetTextDatum(row->expression ? row->expression : "");
+		}
+		else if (fk != NULL)
 			values[3] = CStringGetTextDatum(psprintf("foreign key \"%s\" to %s", fk->conname,
 													 rowclone_display_name(rowclone_table_get(fk->confrelid))));
 		else
@@ -659,5 +726,257 @@ rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 	values[Anum_rule_attnums - 1] =
 		PointerGetDatum(construct_array(attnums, row->ncolumns, INT2OID, 2, true, TYPALIGN_SHORT));
 	replace[Anum_rule_attnums - 1] = true;
+	/* the tree holds object numbers of the dumped database: parse again */
+	if (strcmp(row->kind, RULE_KIND_VALUE) == 0 && row->expression != NULL)
+	{
+		CookRequest req;
+
+		memset(&req, 0, sizeof(req));
+		req.relid = row->relid;
+		LockRelationOid(row->relid, AccessShareLock);
+		req.column = rowclone_column_by_attnum(rowclone_table_get(row->relid),
+												DatumGetInt16(attnums[0]));
+		req.text = row->expression;
+		with_catalog_search_path(cook_expression, &req);
+		values[Anum_rule_tree - 1] = CStringGetTextDatum(nodeToString(req.cooked));
+		replace[Anum_rule_tree - 1] = true;
+	}
 	return PointerGetDatum(heap_modify_tuple(tup, desc, values, nulls, replace));
+}
+
+/*
+ * Run fn(arg) with search_path set to pg_catalog alone: a deparsed rule
+ * then names everything outside pg_catalog with its schema, and a parsed
+ * one finds only what it names so.
+ */
+static void
+with_catalog_search_path(void (*fn) (void *), void *arg)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	fn(arg);
+	AtEOXact_GUC(true, level);
+}
+
+
+/*
+ * Parse and check a rule's expression over the columns of relid, as a
+ * CHECK constraint's expression is checked (no subquery, aggregate,
+ * window function or set-returning function; unknown columns 42703), and
+ * coerce it to the column's type (42804 where it cannot be).
+ */
+static void
+cook_error_callback(void *arg)
+{
+	CookRequest *req = (CookRequest *) arg;
+
+	errcontext("in the value rule of column \"%s\" of table \"%s\": %s",
+			   req->column->name, get_rel_name(req->relid), req->text);
+}
+
+static void
+cook_expression(void *arg)
+{
+	CookRequest *req = (CookRequest *) arg;
+	ErrorContextCallback errcallback = {error_context_stack, cook_error_callback, req};
+	List	   *parsed;
+	SelectStmt *select = NULL;
+	Relation	rel;
+	ParseState *pstate;
+	ParseNamespaceItem *nsitem;
+	Node	   *expr;
+	Oid			type;
+
+	error_context_stack = &errcallback;
+	parsed = raw_parser(psprintf("SELECT (%s)", req->text), RAW_PARSE_DEFAULT);
+	if (list_length(parsed) == 1 && IsA(((RawStmt *) linitial(parsed))->stmt, SelectStmt))
+		select = (SelectStmt *) ((RawStmt *) linitial(parsed))->stmt;
+	if (select == NULL || list_length(select->targetList) != 1 || select->fromClause != NIL ||
+		select->whereClause != NULL || select->groupClause != NIL || select->havingClause != NULL ||
+		select->windowClause != NIL || select->sortClause != NIL || select->limitCount != NULL ||
+		select->limitOffset != NULL || select->withClause != NULL || select->distinctClause != NIL ||
+		select->intoClause != NULL || select->op != SETOP_NONE || select->lockingClause != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("a copy rule takes one SQL expression: \"%s\"", req->text)));
+
+	rel = relation_open(req->relid, AccessShareLock);
+	pstate = make_parsestate(NULL);
+	nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+	addNSItemToQuery(pstate, nsitem, true, true, true);
+	expr = transformExpr(pstate, ((ResTarget *) linitial(select->targetList))->val,
+						 EXPR_KIND_CHECK_CONSTRAINT);
+	type = exprType(expr);
+	expr = coerce_to_target_type(pstate, expr, type, req->column->typid,
+								 TupleDescAttr(RelationGetDescr(rel), req->column->attnum - 1)->atttypmod,
+								 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+	if (expr == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table \"%s\" is of type %s but the value rule is of type %s",
+						req->column->name, RelationGetRelationName(rel),
+						format_type_be(req->column->typid), format_type_be(type)),
+				 errhint("Rewrite or cast the expression.")));
+	assign_expr_collations(pstate, expr);
+	free_parsestate(pstate);
+	req->cooked = expr;
+	relation_close(rel, NoLock);
+	error_context_stack = errcallback.previous;
+}
+
+/* Deparse req->cooked with every name outside pg_catalog qualified. */
+static void
+deparse_qualified(void *arg)
+{
+	CookRequest *req = (CookRequest *) arg;
+
+	req->deparsed = deparse_expression(req->cooked,
+									   deparse_context_for(get_rel_name(req->relid), req->relid),
+									   false, false);
+}
+
+PG_FUNCTION_INFO_V1(rowclone_set_value);
+
+/*
+ * clone_set_value(rel, column_name, expression): every copy of a row of
+ * rel gets this value in the column, an expression over the source row's
+ * columns, parsed now (with the caller's search_path) and kept as a tree;
+ * NULL removes the rule.
+ */
+Datum
+rowclone_set_value(PG_FUNCTION_ARGS)
+{
+	RowcloneTable *table;
+	RowcloneColumn *col;
+	CookRequest req;
+	List	   *parts;
+	char	   *name;
+
+	if (PG_ARGISNULL(0))
+		null_argument("rel");
+	if (PG_ARGISNULL(1))
+		null_argument("column_name");
+	table = owned_table(PG_GETARG_OID(0));
+	parts = rowclone_split_column_ref(TextDatumGetCString(PG_GETARG_DATUM(1)), "column_name");
+	name = strVal(llast(parts));
+	col = list_length(parts) == 1 ? rowclone_column_by_name(table, name) : NULL;
+	if (list_length(parts) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("invalid column name \"%s\" in column_name",
+						TextDatumGetCString(PG_GETARG_DATUM(1))),
+				 errhint("Name a column of table \"%s\" alone, without a table name.",
+						 rowclone_display_name(table))));
+	if (col == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of table \"%s\" does not exist",
+						name, rowclone_display_name(table))));
+	if (col->generated)
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("cannot declare a value for generated column \"%s\" of table \"%s\"",
+						col->name, rowclone_display_name(table)),
+				 errdetail("Copies compute generated columns again.")));
+	if (PG_ARGISNULL(2))
+	{
+		store_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name, false,
+				   NULL, NULL, true);
+		PG_RETURN_VOID();
+	}
+	memset(&req, 0, sizeof(req));
+	req.relid = table->relid;
+	req.column = col;
+	req.text = TextDatumGetCString(PG_GETARG_DATUM(2));
+	cook_expression(&req);
+	with_catalog_search_path(deparse_qualified, &req);
+	store_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name, false,
+			   req.deparsed, nodeToString(req.cooked), false);
+	PG_RETURN_VOID();
+}
+
+/* What rowclone_value keeps between calls of one call site. */
+typedef struct ValueState
+{
+	Oid			relid;
+	AttrNumber	attnum;
+	ExprState  *expr;
+	ExprContext *econtext;
+	TupleTableSlot *slot;
+	int16		typlen;
+	bool		typbyval;
+} ValueState;
+
+PG_FUNCTION_INFO_V1(rowclone_value);
+
+/*
+ * rowclone_value(rel, attnum, source, type) RETURNS anycompatible: the
+ * value rule of column attnum of rel, evaluated over the source row (a
+ * whole-row value of rel), in the type of the fourth argument.  The
+ * statements rowclone generates call it; the tree is never parsed again.
+ */
+Datum
+rowclone_value(PG_FUNCTION_ARGS)
+{
+	ValueState *vs = (ValueState *) fcinfo->flinfo->fn_extra;
+	Oid			relid = PG_GETARG_OID(0);
+	AttrNumber	attnum = PG_GETARG_INT16(1);
+	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(2);
+	HeapTupleData tuple;
+	Datum		result;
+	bool		isnull;
+
+	if (vs == NULL || vs->relid != relid || vs->attnum != attnum)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		RowcloneTable *table = rowclone_table_get(relid);
+		RowcloneColumn *col = rowclone_column_by_attnum(table, attnum);
+		Relation	rel;
+
+		if (col == NULL || col->value_rule == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("column %d of table \"%s\" has no value rule", attnum,
+							rowclone_display_name(table))));
+		vs = palloc0(sizeof(ValueState));
+		vs->relid = relid;
+		vs->attnum = attnum;
+		vs->expr = ExecPrepareExpr(copyObject(col->value_rule), CreateExecutorState());
+		vs->econtext = CreateStandaloneExprContext();
+		rel = relation_open(relid, NoLock);
+		vs->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(rel)),
+											&TTSOpsHeapTuple);
+		relation_close(rel, NoLock);
+		get_typlenbyval(col->typid, &vs->typlen, &vs->typbyval);
+		fcinfo->flinfo->fn_extra = vs;
+		MemoryContextSwitchTo(old);
+	}
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = relid;
+	tuple.t_data = row;
+	ExecStoreHeapTuple(&tuple, vs->slot, false);
+	ResetExprContext(vs->econtext);
+	vs->econtext->ecxt_scantuple = vs->slot;
+	result = ExecEvalExprSwitchContext(vs->expr, vs->econtext, &isnull);
+	ExecClearTuple(vs->slot);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(datumCopy(result, vs->typbyval, vs->typlen));
+}
+
+/*
+ * The call of rowclone_value that a statement makes for the value rule of
+ * col of table, over the source row s.
+ */
+char *
+rowclone_value_sql(RowcloneTable *table, RowcloneColumn *col)
+{
+	Oid			nsp = extension_schema();
+
+	return psprintf("%s.rowclone_value(%u::pg_catalog.oid, %d::pg_catalog.int2, s, NULL::%s)",
+					quote_identifier(get_namespace_name(nsp)), table->relid, col->attnum,
+					rowclone_qualified_type_name(col->typid));
 }

@@ -14,5 +14,6 @@
 
 /* Mark the foreign keys of table that a rule declares (catalog.c). */
 extern void rowclone_rules_apply(RowcloneTable *table);
+extern char *rowclone_value_sql(RowcloneTable *table, RowcloneColumn *col);
 
 #endif							/* ROWCLONE_RULES_H */

@@ -31,11 +31,14 @@ INSERT INTO "Shop".review ("Restaurant Id", stars) VALUES (1, 5);
 INSERT INTO "Shop".photo (restaurant_id) VALUES (1);
 SELECT clone_set_reference('"Shop".review', ARRAY['"Restaurant Id"']);
 SELECT clone_set_reference('"Shop".photo', '{restaurant_id}', false);
+CREATE FUNCTION "Shop".copy_name(text) RETURNS text LANGUAGE sql AS $$SELECT $1 || ' (copy)'$$;
+SET search_path = "Shop", public;
+SELECT clone_set_value('restaurant', 'name', 'copy_name(name)');
 });
 
 my $rules_sql = q{SELECT relation::text || ' ' || kind || ' ' || columns::text
                   FROM clone_rules() ORDER BY 1};
-my $want = qq{"Shop".photo ownership {restaurant_id}\n"Shop".review reference {"Restaurant Id"}};
+my $want = qq{"Shop".photo ownership {restaurant_id}\n"Shop".restaurant value {name}\n"Shop".review reference {"Restaurant Id"}};
 is($node->safe_psql('src', qq{SET search_path = public; $rules_sql}), $want,
 	'the rules in the source database');
 is($node->safe_psql('src', q{SELECT attnums::text FROM rowclone_rule
@@ -52,6 +55,7 @@ my $clone_check = q{
 SELECT clone_row('"Shop".restaurant', 1, cascade => true) IS NOT NULL;
 SELECT (SELECT count(*) FROM "Shop".photo) || ' photos, ' ||
        (SELECT count(*) FROM "Shop".review) || ' reviews';
+SELECT string_agg(name, ', ' ORDER BY id) FROM "Shop".restaurant;
 };
 
 for my $format ('custom', 'plain')
@@ -78,8 +82,10 @@ for my $format ('custom', 'plain')
                               WHERE rel = '"Shop".review'::regclass}),
 		'{2}', "$format: the rule found its column again by name (now column 2)");
 	is($node->safe_psql($db, qq{SET search_path = public; $clone_check}),
-		"t\n2 photos, 1 reviews",
-		"$format: a cascade follows the declared ownership, not the declared reference");
+		"t\n2 photos, 1 reviews\nChez Luigi, Chez Luigi (copy)",
+		"$format: a cascade follows the declared ownership, not the declared reference, and the value rule names the copy through the function it was declared with");
+	is($node->safe_psql($db, q{SELECT expression FROM rowclone_rule WHERE kind = 'value'}),
+		'"Shop".copy_name(name)', "$format: the rule's expression names its function with the schema");
 }
 
 # A rule whose column is gone in the database restored into is left out,
@@ -93,7 +99,7 @@ CREATE TABLE "Shop".review (id bigserial PRIMARY KEY, stars int);
 });
 my ($stdout, $stderr);
 $node->psql('partial', q{COPY rowclone_rule FROM STDIN;
-"Shop".review	reference	{3}	{"Restaurant Id"}	t
+"Shop".review	reference	{3}	{"Restaurant Id"}	t	\N	\N
 \.
 SELECT count(*) FROM rowclone_rule;},
 	stdout => \$stdout, stderr => \$stderr);
