@@ -107,7 +107,7 @@ CREATE TABLE @extschema@.rowclone_rule (
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rowclone_rule', '');
 GRANT SELECT ON @extschema@.rowclone_rule TO PUBLIC;
 COMMENT ON TABLE @extschema@.rowclone_rule
-IS 'copy rules of rowclone (declared with clone_set_reference and clone_set_value, listed by clone_rules)';
+IS 'copy rules of rowclone (declared with clone_set_reference, clone_set_value and clone_set_filter, listed by clone_rules)';
 
 CREATE FUNCTION @extschema@.rowclone_rules_on_insert() RETURNS trigger
 AS 'MODULE_PATHNAME', 'rowclone_rules_on_insert'
@@ -152,7 +152,18 @@ COMMENT ON FUNCTION @extschema@.clone_set_value(pg_catalog.regclass, pg_catalog.
     pg_catalog.text)
 IS 'every copy of a row of rel gets this value in the column: an SQL expression over the source row, kept as a parsed tree; NULL removes the rule';
 
--- Evaluates a value rule over a source row, in the statements clones run.
+CREATE FUNCTION @extschema@.clone_set_filter(
+    rel          pg_catalog.regclass,
+    condition    pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'rowclone_set_filter'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_set_filter(pg_catalog.regclass, pg_catalog.text)
+IS 'rows of rel that a cascade reaches are copied only where condition holds on the row; NULL removes the rule';
+
+-- Evaluates a value rule (attnum > 0) or the filter rule (attnum 0) over a
+-- row, in the statements clones run.
 CREATE FUNCTION @extschema@.rowclone_value(
     rel      pg_catalog.oid,
     attnum   pg_catalog.int2,

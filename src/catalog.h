@@ -81,6 +81,8 @@ typedef struct RowcloneTable
 	Oid			pk_eqop[INDEX_MAX_KEYS];	/* btree equality of the PK index */
 	int			nfkeys;
 	RowcloneForeignKey *fkeys;	/* foreign keys this table holds */
+	Expr	   *filter;			/* clone_set_filter: which rows a cascade
+								 * copies, a condition on the row (rules.c) */
 	int			nuniques;		/* unique keys other than the primary key: */
 	int		   *unique_ncols;	/* unique constraints and unique indexes on */
 	AttrNumber **unique_cols;	/* plain columns, without a predicate */

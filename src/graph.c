@@ -824,6 +824,19 @@ append_fk_match(StringInfo buf, RowcloneTable *child, RowcloneForeignKey *fk,
 	}
 }
 
+/*
+ * " AND <the table's filter rule over s>": rows a cascade reaches through
+ * foreign keys (never the rows a call names, nor is-a parents a copy needs)
+ */
+static void
+append_filter(StringInfo buf, RowcloneTable *table)
+{
+	char	   *filter = rowclone_filter_sql(table);
+
+	if (filter != NULL)
+		appendStringInfo(buf, " AND %s", filter);
+}
+
 /* SELECT fetched columns FROM unnest(keys) JOIN ONLY t s ON s.pk = k */
 static void
 prepare_seed(GraphBuild *b, int i)
@@ -868,6 +881,7 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
 	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
+	append_filter(&sql, child);
 	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
 }
 
@@ -948,12 +962,14 @@ prepare_chain(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk, Oid *ty
 	append_unnest(&sql, 1, fk->nkeys, types, "f", fprefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	append_fk_match(&sql, table, fk, numbered_refs("f.k", fk->nkeys), types);
+	append_filter(&sql, table);
 	appendStringInfoString(&sql, not_source.data);
 	appendStringInfo(&sql, " UNION ALL SELECT %s, r.d OPERATOR(pg_catalog.+) 1 FROM r JOIN %s%s AS s ON ",
 					 fetch_list(b, 0), rowclone_only(table), table->sql_name);
 	for (int k = 0; k < fk->nkeys; k++)
 		recursive_refs[k] = psprintf("r.c%d", edge->parent_fetch_col[k]);
 	append_fk_match(&sql, table, fk, recursive_refs, types);
+	append_filter(&sql, table);
 	appendStringInfoString(&sql, not_source.data);
 	if (b->req->max_depth >= 0)
 		appendStringInfo(&sql, " AND r.d OPERATOR(pg_catalog.<) %d", b->req->max_depth);
@@ -1502,10 +1518,12 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	{
 		ListCell   *lc2;
 
-		appendStringInfoString(&sql, " WHERE ");
+		appendStringInfoString(&sql, " WHERE (");
 		foreach(lc2, node->incoming)
 			appendStringInfo(&sql, "%se%d.k0 IS NOT NULL",
 							 foreach_current_index(lc2) > 0 ? " OR " : "", lfirst_int(lc2));
+		appendStringInfoChar(&sql, ')');
+		append_filter(&sql, table);
 		/*
 		 * Keys drawn from a sequence in the INSERT follow its output order:
 		 * copy 1 of every row first, by key (SPEC "Order").  Other keys

@@ -25,6 +25,7 @@
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/relation.h"
+#include "access/sysattr.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -43,6 +44,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_collate.h"
 #include "parser/parse_expr.h"
@@ -78,6 +80,7 @@
 
 #define RULE_KIND_REFERENCE "reference"
 #define RULE_KIND_VALUE "value"
+#define RULE_KIND_FILTER "filter"
 
 /* One row of rowclone_rule, read. */
 typedef struct RuleRow
@@ -224,6 +227,20 @@ fkey_on_columns(RowcloneTable *table, int n, AttrNumber *attnums)
 	return NULL;
 }
 
+/* Does every column the expression tree reads still exist? */
+static bool
+tree_columns_exist(RowcloneTable *table, const char *tree)
+{
+	Bitmapset  *attrs = NULL;
+	int			x = -1;
+
+	pull_varattnos(stringToNode(tree), 1, &attrs);
+	while ((x = bms_next_member(attrs, x)) >= 0)
+		if (rowclone_column_by_attnum(table, x + FirstLowInvalidHeapAttributeNumber) == NULL)
+			return false;
+	return true;
+}
+
 void
 rowclone_rules_apply(RowcloneTable *table)
 {
@@ -235,9 +252,13 @@ rowclone_rules_apply(RowcloneTable *table)
 		RowcloneForeignKey *fk;
 		RowcloneColumn *col;
 
+		if (row->tree != NULL && !tree_columns_exist(table, row->tree))
+			continue;			/* a column it reads was dropped */
 		if (strcmp(row->kind, RULE_KIND_VALUE) == 0 && row->tree != NULL &&
 			(col = rowclone_column_by_attnum(table, row->attnums[0])) != NULL)
 			col->value_rule = (Expr *) stringToNode(row->tree);
+		if (strcmp(row->kind, RULE_KIND_FILTER) == 0 && row->tree != NULL)
+			table->filter = (Expr *) stringToNode(row->tree);
 		if (strcmp(row->kind, RULE_KIND_REFERENCE) != 0)
 			continue;
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
@@ -506,10 +527,13 @@ rowclone_rules(PG_FUNCTION_ARGS)
 		values[2] = PointerGetDatum(construct_array(names, row->ncolumns, TEXTOID, -1, false,
 													TYPALIGN_INT));
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
-		if (strcmp(row->kind, RULE_KIND_VALUE) == 0)
+		if (strcmp(row->kind, RULE_KIND_VALUE) == 0 || strcmp(row->kind, RULE_KIND_FILTER) == 0)
 		{
-			values[1] = CStringGetTextDatum("value");
-			values[3] = CStringGetTextDatum(row->expression ? row->expression : "");
+			values[1] = CStringGetTextDatum(row->kind);
+			values[3] = CStringGetTextDatum(row->tree && !tree_columns_exist(table, row->tree) ?
+											psprintf("%s (unused: a column it reads was dropped)",
+													 row->expression) :
+											row->expression ? row->expression : "");
 		}
 		else if (fk != NULL)
 			values[3] = CStringGetTextDatum(psprintf("foreign key \"%s\" to %s", fk->conname,
@@ -727,15 +751,16 @@ rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 		PointerGetDatum(construct_array(attnums, row->ncolumns, INT2OID, 2, true, TYPALIGN_SHORT));
 	replace[Anum_rule_attnums - 1] = true;
 	/* the tree holds object numbers of the dumped database: parse again */
-	if (strcmp(row->kind, RULE_KIND_VALUE) == 0 && row->expression != NULL)
+	if (row->expression != NULL)
 	{
 		CookRequest req;
 
 		memset(&req, 0, sizeof(req));
 		req.relid = row->relid;
 		LockRelationOid(row->relid, AccessShareLock);
-		req.column = rowclone_column_by_attnum(rowclone_table_get(row->relid),
-												DatumGetInt16(attnums[0]));
+		if (strcmp(row->kind, RULE_KIND_VALUE) == 0)
+			req.column = rowclone_column_by_attnum(rowclone_table_get(row->relid),
+												   DatumGetInt16(attnums[0]));
 		req.text = row->expression;
 		with_catalog_search_path(cook_expression, &req);
 		values[Anum_rule_tree - 1] = CStringGetTextDatum(nodeToString(req.cooked));
@@ -772,8 +797,12 @@ cook_error_callback(void *arg)
 {
 	CookRequest *req = (CookRequest *) arg;
 
-	errcontext("in the value rule of column \"%s\" of table \"%s\": %s",
-			   req->column->name, get_rel_name(req->relid), req->text);
+	if (req->column != NULL)
+		errcontext("in the value rule of column \"%s\" of table \"%s\": %s",
+				   req->column->name, get_rel_name(req->relid), req->text);
+	else
+		errcontext("in the filter rule of table \"%s\": %s",
+				   get_rel_name(req->relid), req->text);
 }
 
 static void
@@ -809,10 +838,13 @@ cook_expression(void *arg)
 	expr = transformExpr(pstate, ((ResTarget *) linitial(select->targetList))->val,
 						 EXPR_KIND_CHECK_CONSTRAINT);
 	type = exprType(expr);
-	expr = coerce_to_target_type(pstate, expr, type, req->column->typid,
+	if (req->column == NULL)
+		expr = coerce_to_boolean(pstate, expr, "a filter rule");
+	else
+		expr = coerce_to_target_type(pstate, expr, type, req->column->typid,
 								 TupleDescAttr(RelationGetDescr(rel), req->column->attnum - 1)->atttypmod,
 								 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
-	if (expr == NULL)
+	if (expr == NULL && req->column != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"%s\" of table \"%s\" is of type %s but the value rule is of type %s",
@@ -897,6 +929,37 @@ rowclone_set_value(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+PG_FUNCTION_INFO_V1(rowclone_set_filter);
+
+/*
+ * clone_set_filter(rel, condition): rows of rel that a cascade reaches are
+ * copied only where condition holds on the row (the rows a call names are
+ * always copied); NULL removes the rule.
+ */
+Datum
+rowclone_set_filter(PG_FUNCTION_ARGS)
+{
+	RowcloneTable *table;
+	CookRequest req;
+
+	if (PG_ARGISNULL(0))
+		null_argument("rel");
+	table = owned_table(PG_GETARG_OID(0));
+	if (PG_ARGISNULL(1))
+	{
+		store_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL, false, NULL, NULL, true);
+		PG_RETURN_VOID();
+	}
+	memset(&req, 0, sizeof(req));
+	req.relid = table->relid;
+	req.text = TextDatumGetCString(PG_GETARG_DATUM(1));
+	cook_expression(&req);
+	with_catalog_search_path(deparse_qualified, &req);
+	store_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL, false,
+			   req.deparsed, nodeToString(req.cooked), false);
+	PG_RETURN_VOID();
+}
+
 /* What rowclone_value keeps between calls of one call site. */
 typedef struct ValueState
 {
@@ -932,24 +995,25 @@ rowclone_value(PG_FUNCTION_ARGS)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 		RowcloneTable *table = rowclone_table_get(relid);
-		RowcloneColumn *col = rowclone_column_by_attnum(table, attnum);
+		RowcloneColumn *col = attnum > 0 ? rowclone_column_by_attnum(table, attnum) : NULL;
+		Expr	   *rule = attnum == 0 ? table->filter : col ? col->value_rule : NULL;
 		Relation	rel;
 
-		if (col == NULL || col->value_rule == NULL)
+		if (rule == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("column %d of table \"%s\" has no value rule", attnum,
-							rowclone_display_name(table))));
+					 errmsg("table \"%s\" has no copy rule %d", rowclone_display_name(table),
+							attnum)));
 		vs = palloc0(sizeof(ValueState));
 		vs->relid = relid;
 		vs->attnum = attnum;
-		vs->expr = ExecPrepareExpr(copyObject(col->value_rule), CreateExecutorState());
+		vs->expr = ExecPrepareExpr(copyObject(rule), CreateExecutorState());
 		vs->econtext = CreateStandaloneExprContext();
 		rel = relation_open(relid, NoLock);
 		vs->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(rel)),
 											&TTSOpsHeapTuple);
 		relation_close(rel, NoLock);
-		get_typlenbyval(col->typid, &vs->typlen, &vs->typbyval);
+		get_typlenbyval(col ? col->typid : BOOLOID, &vs->typlen, &vs->typbyval);
 		fcinfo->flinfo->fn_extra = vs;
 		MemoryContextSwitchTo(old);
 	}
@@ -965,6 +1029,19 @@ rowclone_value(PG_FUNCTION_ARGS)
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(datumCopy(result, vs->typbyval, vs->typlen));
+}
+
+/*
+ * The condition a closure or INSERT adds for the filter rule of table,
+ * over its row s (NULL: no filter).
+ */
+char *
+rowclone_filter_sql(RowcloneTable *table)
+{
+	if (table->filter == NULL)
+		return NULL;
+	return psprintf("%s.rowclone_value(%u::pg_catalog.oid, 0::pg_catalog.int2, s, NULL::pg_catalog.bool)",
+					quote_identifier(get_namespace_name(extension_schema())), table->relid);
 }
 
 /*

@@ -15,5 +15,6 @@
 /* Mark the foreign keys of table that a rule declares (catalog.c). */
 extern void rowclone_rules_apply(RowcloneTable *table);
 extern char *rowclone_value_sql(RowcloneTable *table, RowcloneColumn *col);
+extern char *rowclone_filter_sql(RowcloneTable *table);
 
 #endif							/* ROWCLONE_RULES_H */
