@@ -99,6 +99,19 @@ ALTER TABLE para DROP COLUMN created_at;
 SELECT relation, kind, columns FROM clone_rules() ORDER BY relation::text, columns;
 SELECT clone_row('article', 1, cascade => true) > 0 AS copied;
 
+-- rowclone_value is for the statements rowclone generates: any other call
+-- is refused with an error, never evaluated over a row of another type
+SELECT public.rowclone_value('article'::regclass, 3::int2, 1, NULL::text);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT public.rowclone_value('article'::regclass, 3::int2, a, NULL::int) FROM article a;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT public.rowclone_value('article'::regclass, 2::int2, a, NULL::text) FROM article a;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT public.rowclone_value(0, 2::int2, 1, NULL::text);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT public.rowclone_value(NULL, 2::int2, 1, NULL::text);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA rval CASCADE;

@@ -423,14 +423,6 @@ store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names
 	CommandCounterIncrement();
 }
 
-static void
-null_argument(const char *name)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("argument \"%s\" cannot be null", name)));
-}
-
 /* "(a, b)" */
 static char *
 column_list(int n, char **names)
@@ -462,11 +454,11 @@ rowclone_set_reference(PG_FUNCTION_ARGS)
 	int			n;
 
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	if (PG_ARGISNULL(1))
-		null_argument("columns");
+		rowclone_null_argument("columns");
 	if (PG_ARGISNULL(2))
-		null_argument("is_reference");
+		rowclone_null_argument("is_reference");
 	table = owned_table(PG_GETARG_OID(0));
 	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), attnums, names);
 	if (fkey_on_columns(table, n, attnums) == NULL)
@@ -887,9 +879,9 @@ rowclone_set_value(PG_FUNCTION_ARGS)
 	char	   *name;
 
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	if (PG_ARGISNULL(1))
-		null_argument("column_name");
+		rowclone_null_argument("column_name");
 	table = owned_table(PG_GETARG_OID(0));
 	parts = rowclone_split_column_ref(TextDatumGetCString(PG_GETARG_DATUM(1)), "column_name");
 	name = strVal(llast(parts));
@@ -943,7 +935,7 @@ rowclone_set_filter(PG_FUNCTION_ARGS)
 	CookRequest req;
 
 	if (PG_ARGISNULL(0))
-		null_argument("rel");
+		rowclone_null_argument("rel");
 	table = owned_table(PG_GETARG_OID(0));
 	if (PG_ARGISNULL(1))
 	{
@@ -984,26 +976,48 @@ Datum
 rowclone_value(PG_FUNCTION_ARGS)
 {
 	ValueState *vs = (ValueState *) fcinfo->flinfo->fn_extra;
-	Oid			relid = PG_GETARG_OID(0);
-	AttrNumber	attnum = PG_GETARG_INT16(1);
-	HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(2);
+	Oid			relid;
+	AttrNumber	attnum;
+	HeapTupleHeader row;
 	HeapTupleData tuple;
 	Datum		result;
 	bool		isnull;
 
+	if (PG_ARGISNULL(0))
+		rowclone_null_argument("rel");
+	if (PG_ARGISNULL(1))
+		rowclone_null_argument("attnum");
+	relid = PG_GETARG_OID(0);
+	attnum = PG_GETARG_INT16(1);
 	if (vs == NULL || vs->relid != relid || vs->attnum != attnum)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		RowcloneTable *table = rowclone_table_get(relid);
-		RowcloneColumn *col = attnum > 0 ? rowclone_column_by_attnum(table, attnum) : NULL;
-		Expr	   *rule = attnum == 0 ? table->filter : col ? col->value_rule : NULL;
+		RowcloneTable *table;
+		RowcloneColumn *col;
+		Expr	   *rule;
 		Relation	rel;
 
+		if (get_rel_name(relid) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("relation with OID %u does not exist", relid)));
+		table = rowclone_table_get(relid);
+		col = attnum > 0 ? rowclone_column_by_attnum(table, attnum) : NULL;
+		rule = attnum == 0 ? table->filter : col ? col->value_rule : NULL;
 		if (rule == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("table \"%s\" has no copy rule %d", rowclone_display_name(table),
 							attnum)));
+		/* the argument types are those of the generated call, or the call is refused */
+		if (get_fn_expr_argtype(fcinfo->flinfo, 2) != get_rel_type_id(relid) ||
+			getBaseType(get_fn_expr_argtype(fcinfo->flinfo, 3)) !=
+			getBaseType(col ? col->typid : BOOLOID))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("rowclone_value of table \"%s\" takes a row of the table and a value of type %s",
+							rowclone_display_name(table), format_type_be(col ? col->typid : BOOLOID)),
+					 errhint("Only the statements rowclone generates call this function.")));
 		vs = palloc0(sizeof(ValueState));
 		vs->relid = relid;
 		vs->attnum = attnum;
@@ -1017,6 +1031,9 @@ rowclone_value(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = vs;
 		MemoryContextSwitchTo(old);
 	}
+	if (PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	row = PG_GETARG_HEAPTUPLEHEADER(2);
 	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
 	ItemPointerSetInvalid(&tuple.t_self);
 	tuple.t_tableOid = relid;
