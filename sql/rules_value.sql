@@ -99,6 +99,15 @@ ALTER TABLE para DROP COLUMN created_at;
 SELECT relation, kind, columns FROM clone_rules() ORDER BY relation::text, columns;
 SELECT clone_row('article', 1, cascade => true) > 0 AS copied;
 
+-- a rule may read the whole row and tableoid, as a CHECK constraint may
+CREATE TABLE note (id serial PRIMARY KEY, body text);
+INSERT INTO note (body) VALUES ('n');
+SELECT clone_set_value('note', 'body', 'tableoid::regclass::text || '' '' || (note.*)::text');
+SELECT clone_row('note', 1) AS k1 \gset
+SELECT new_key AS k2 FROM clone_rows('note', ARRAY[1]) \gset
+SELECT id, body FROM note WHERE id IN (:k1, :k2) ORDER BY id;
+SELECT detail FROM clone_rules() WHERE relation = 'note'::regclass;
+
 -- rowclone_value is for the statements rowclone generates: any other call
 -- is refused with an error, never evaluated over a row of another type
 SELECT public.rowclone_value('article'::regclass, 3::int2, 1, NULL::text);

@@ -227,7 +227,10 @@ fkey_on_columns(RowcloneTable *table, int n, AttrNumber *attnums)
 	return NULL;
 }
 
-/* Does every column the expression tree reads still exist? */
+/*
+ * Does every column the expression tree reads still exist?  The whole row
+ * (attnum 0) and tableoid always do.
+ */
 static bool
 tree_columns_exist(RowcloneTable *table, const char *tree)
 {
@@ -236,8 +239,12 @@ tree_columns_exist(RowcloneTable *table, const char *tree)
 
 	pull_varattnos(stringToNode(tree), 1, &attrs);
 	while ((x = bms_next_member(attrs, x)) >= 0)
-		if (rowclone_column_by_attnum(table, x + FirstLowInvalidHeapAttributeNumber) == NULL)
+	{
+		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+		if (attnum > 0 && rowclone_column_by_attnum(table, attnum) == NULL)
 			return false;
+	}
 	return true;
 }
 
