@@ -140,11 +140,14 @@ class FK:
         self.parent = parent
         self.pcols = pcols
         self.on_delete = on_delete
+        self.declared = None        # copy rule: 'reference' or 'ownership'
         self.isa = isa
         self.unique = unique
 
     @property
     def followed(self):
+        if self.declared is not None:
+            return self.declared == 'ownership'
         return self.on_delete not in ('SET NULL', 'SET DEFAULT')
 
 
@@ -685,6 +688,17 @@ class Gen:
         sname = rng.choice(SCHEMA_NAMES)
         b = Builder(self, rng, sname)
         self.m = b.build(rng.randint(3, 8))
+        # copy rules (SPEC "Copy rules"): some foreign keys declared a
+        # reference or ownership, whatever their ON DELETE says
+        for t in self.m.tables:
+            for f in t.fks:
+                if f.isa or rng.random() >= 0.2:
+                    continue
+                f.declared = 'reference' if rng.random() < 0.6 else 'ownership'
+                self.exec('SELECT %s.clone_set_reference(%s::regclass, ARRAY[%s]::text[], %s)' % (
+                    EXT, lit(t.qname()), ', '.join(lit(qi(c)) for c in f.cols),
+                    'true' if f.declared == 'reference' else 'false'))
+                self.stats['rule ' + f.declared] += 1
         self.conn.commit()
         self.stats['schemas'] += 1
         self.stats['tables'] += len(self.m.tables)
