@@ -102,12 +102,21 @@ CREATE TABLE @extschema@.rowclone_rule (
     is_reference pg_catalog.bool,
     expression   pg_catalog.text,
     expression_tree pg_catalog.text,
-    PRIMARY KEY (rel, kind, attnums)
+    -- a link (clone_add_link): columns -> target.target_columns, pairwise,
+    -- for the rows where when_column = when_value (or all)
+    target       pg_catalog.regclass,
+    target_attnums pg_catalog.int2[],
+    target_columns pg_catalog.name[],
+    when_attnum  pg_catalog.int2,
+    when_column  pg_catalog.name,
+    when_value   pg_catalog.text,
+    -- one rule per table, kind and columns; links: per target too
+    UNIQUE NULLS NOT DISTINCT (rel, kind, attnums, target)
 );
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rowclone_rule', '');
 GRANT SELECT ON @extschema@.rowclone_rule TO PUBLIC;
 COMMENT ON TABLE @extschema@.rowclone_rule
-IS 'copy rules of rowclone (declared with clone_set_reference, clone_set_value and clone_set_filter, listed by clone_rules)';
+IS 'copy rules of rowclone (declared with clone_set_reference, clone_add_link, clone_set_value and clone_set_filter, listed by clone_rules)';
 
 CREATE FUNCTION @extschema@.rowclone_rules_on_insert() RETURNS trigger
 AS 'MODULE_PATHNAME', 'rowclone_rules_on_insert'
@@ -139,6 +148,31 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
 COMMENT ON FUNCTION @extschema@.clone_set_reference(pg_catalog.regclass, pg_catalog.text[],
     pg_catalog.bool)
 IS 'declare the foreign key of rel on these columns a reference (not followed by cascade) or, with false, ownership (followed whatever ON DELETE says)';
+
+CREATE FUNCTION @extschema@.clone_add_link(
+    rel            pg_catalog.regclass,
+    columns        pg_catalog.text[],
+    target         pg_catalog.regclass,
+    target_columns pg_catalog.text[] DEFAULT NULL,
+    when_column    pg_catalog.text DEFAULT NULL,
+    when_value     pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'rowclone_add_link'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_add_link(pg_catalog.regclass, pg_catalog.text[],
+    pg_catalog.regclass, pg_catalog.text[], pg_catalog.text, pg_catalog.text)
+IS 'a foreign key the catalog does not have: rel.columns -> target.target_columns (its primary key by default), for the rows where when_column = when_value; followed and remapped as a foreign key';
+
+CREATE FUNCTION @extschema@.clone_drop_link(
+    rel          pg_catalog.regclass,
+    columns      pg_catalog.text[])
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'rowclone_drop_link'
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY INVOKER;
+
+COMMENT ON FUNCTION @extschema@.clone_drop_link(pg_catalog.regclass, pg_catalog.text[])
+IS 'remove the links of rel on exactly these columns (clone_add_link), one per target';
 
 CREATE FUNCTION @extschema@.clone_set_value(
     rel          pg_catalog.regclass,

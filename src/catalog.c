@@ -541,16 +541,10 @@ rowclone_table_load_references(RowcloneTable *table)
 	Relation	conrel;
 	SysScanDesc scan;
 	HeapTuple	tup;
-	int			cap = 8;
-	MemoryContext old;
 
 	if (table->refs_loaded)
 		return;
-	old = MemoryContextSwitchTo(table->cxt);
-	table->ref_conoids = palloc(sizeof(Oid) * cap);
-	table->ref_conrelids = palloc(sizeof(Oid) * cap);
 	table->nrefs = 0;
-
 	conrel = table_open(ConstraintRelationId, AccessShareLock);
 	scan = systable_beginscan(conrel, InvalidOid, false, NULL, 0, NULL);
 	while ((tup = systable_getnext(scan)) != NULL)
@@ -562,19 +556,71 @@ rowclone_table_load_references(RowcloneTable *table)
 			continue;
 		if (OidIsValid(con->conparentid) && !clone_for_referenced_partition(con))
 			continue;
-		if (table->nrefs == cap)
-		{
-			cap *= 2;
-			table->ref_conoids = repalloc(table->ref_conoids, sizeof(Oid) * cap);
-			table->ref_conrelids = repalloc(table->ref_conrelids, sizeof(Oid) * cap);
-		}
-		table->ref_conoids[table->nrefs] = con->oid;
-		table->ref_conrelids[table->nrefs++] = con->conrelid;
+		rowclone_table_add_reference(table, con->oid, con->conrelid, 0, NULL);
 	}
 	systable_endscan(scan);
 	table_close(conrel, AccessShareLock);
-	MemoryContextSwitchTo(old);
+	rowclone_rules_load_links_to(table);
 	table->refs_loaded = true;
+}
+
+/* One more key that references table: a foreign key (conoid) or a link. */
+void
+rowclone_table_add_reference(RowcloneTable *table, Oid conoid, Oid conrelid,
+							 int nlink, const AttrNumber *link)
+{
+	MemoryContext old = MemoryContextSwitchTo(table->cxt);
+
+	if (table->ref_conoids == NULL)
+	{
+		table->ref_conoids = palloc(sizeof(Oid) * 8);
+		table->ref_conrelids = palloc(sizeof(Oid) * 8);
+		table->ref_links = palloc(sizeof(AttrNumber *) * 8);
+	}
+	else if (table->nrefs >= 8 && (table->nrefs & (table->nrefs - 1)) == 0)
+	{
+		/* a power of two at least 8: full */
+		table->ref_conoids = repalloc(table->ref_conoids, sizeof(Oid) * table->nrefs * 2);
+		table->ref_conrelids = repalloc(table->ref_conrelids, sizeof(Oid) * table->nrefs * 2);
+		table->ref_links = repalloc(table->ref_links, sizeof(AttrNumber *) * table->nrefs * 2);
+	}
+	table->ref_conoids[table->nrefs] = conoid;
+	table->ref_conrelids[table->nrefs] = conrelid;
+	table->ref_links[table->nrefs] = NULL;
+	if (link != NULL)
+	{
+		table->ref_links[table->nrefs] = palloc(sizeof(AttrNumber) * (nlink + 1));
+		table->ref_links[table->nrefs][0] = nlink;
+		memcpy(table->ref_links[table->nrefs] + 1, link, sizeof(AttrNumber) * nlink);
+	}
+	table->nrefs++;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The foreign key or link of reference r of table, in the table that holds
+ * it (*child_out); NULL when it is gone (concurrently dropped: the cache
+ * will know).
+ */
+RowcloneForeignKey *
+rowclone_referencing_fkey(RowcloneTable *table, int r, RowcloneTable **child_out)
+{
+	RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
+
+	*child_out = child;
+	if (OidIsValid(table->ref_conoids[r]))
+		return rowclone_fkey_by_oid(child, table->ref_conoids[r]);
+	for (int f = 0; f < child->nfkeys; f++)
+	{
+		RowcloneForeignKey *fk = &child->fkeys[f];
+
+		/* a link's columns are kept in ascending order */
+		if (fk->is_link && fk->confrelid == table->relid &&
+			fk->nkeys == table->ref_links[r][0] &&
+			memcmp(fk->conkey, table->ref_links[r] + 1, sizeof(AttrNumber) * fk->nkeys) == 0)
+			return fk;
+	}
+	return NULL;
 }
 
 RowcloneForeignKey *

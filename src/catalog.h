@@ -53,6 +53,10 @@ typedef struct RowcloneForeignKey
 	bool		refs_primary_key;	/* confkey is the referenced table's PK */
 	bool		is_parent_link; /* conkey is exactly our PK: "is-a" */
 	RowcloneDeclared declared;	/* a copy rule about it (rules.c) */
+	/* a link (clone_add_link): no constraint, conoid invalid (rules.c) */
+	bool		is_link;
+	AttrNumber	when_attnum;	/* 0, or only rows where this column ... */
+	char	   *when_value;		/* ... equals this value (its text) */
 } RowcloneForeignKey;
 
 /*
@@ -90,6 +94,9 @@ typedef struct RowcloneTable
 	int			nrefs;
 	Oid		   *ref_conoids;	/* foreign keys that reference this table */
 	Oid		   *ref_conrelids;	/* ... and the tables that hold them */
+	AttrNumber **ref_links;		/* or, where ref_conoids is invalid, the
+								 * columns of a link: n, then n attnums
+								 * in ascending order (rules.c) */
 } RowcloneTable;
 
 extern void rowclone_catalog_init(void);
@@ -107,6 +114,10 @@ extern void rowclone_retire_context(MemoryContext cxt);
 extern void rowclone_release_retired(void);
 extern void rowclone_table_load_references(RowcloneTable *table);
 extern RowcloneForeignKey *rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid);
+extern RowcloneForeignKey *rowclone_referencing_fkey(RowcloneTable *table, int r,
+													 RowcloneTable **child_out);
+extern void rowclone_table_add_reference(RowcloneTable *table, Oid conoid, Oid conrelid,
+										 int nlink, const AttrNumber *link);
 extern bool rowclone_fk_primary_key_positions(RowcloneForeignKey *fk, RowcloneTable *target,
 											  int *pos);
 extern RowcloneForeignKey *rowclone_find_parent_link(RowcloneTable *table,

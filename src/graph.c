@@ -242,8 +242,8 @@ discover(GraphBuild *b, RowcloneTable *root)
 		rowclone_table_load_references(table);
 		for (int r = 0; r < table->nrefs && table->npk == 0; r++)
 		{
-			RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
-			RowcloneForeignKey *fk = rowclone_fkey_by_oid(child, table->ref_conoids[r]);
+			RowcloneTable *child;
+			RowcloneForeignKey *fk = rowclone_referencing_fkey(table, r, &child);
 
 			/* rows of a table without a primary key are not tracked one by one */
 			if (fk != NULL)
@@ -254,8 +254,8 @@ discover(GraphBuild *b, RowcloneTable *root)
 		}
 		for (int r = 0; r < table->nrefs && table->npk > 0; r++)
 		{
-			RowcloneTable *child = rowclone_table_get(table->ref_conrelids[r]);
-			RowcloneForeignKey *fk = rowclone_fkey_by_oid(child, table->ref_conoids[r]);
+			RowcloneTable *child;
+			RowcloneForeignKey *fk = rowclone_referencing_fkey(table, r, &child);
 			char	   *why = NULL;
 			int			c;
 			RowcloneEdge *edge;
@@ -807,6 +807,19 @@ array_arg_types(int n, Oid *types, int groups)
 	return args;
 }
 
+/*
+ * " AND s.when_column = when_value": a link that only some rows of table s
+ * have (clone_add_link), wherever its rows are matched to their targets
+ */
+static void
+append_link_condition(StringInfo buf, RowcloneTable *table, RowcloneForeignKey *fk)
+{
+	char	   *cond = rowclone_link_condition_sql(table, fk, "s");
+
+	if (cond != NULL)
+		appendStringInfo(buf, " AND %s", cond);
+}
+
 /* referenced[0] = s.fk0 AND ...: the rows s of fk's table that reference those values */
 static void
 append_fk_match(StringInfo buf, RowcloneTable *child, RowcloneForeignKey *fk,
@@ -822,6 +835,7 @@ append_fk_match(StringInfo buf, RowcloneTable *child, RowcloneForeignKey *fk,
 		generate_operator_clause(buf, referenced[k], types[k], fk->pf_eq_oprs[k],
 								 psprintf("s.%s", quote_identifier(col->name)), col->typid);
 	}
+	append_link_condition(buf, child, fk);
 }
 
 /*
@@ -1012,28 +1026,46 @@ append_remap_join(StringInfo joins, GraphBuild *b, int i, int r)
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
+	append_link_condition(joins, table, fk);
 }
 
 /*
  * The value of a column of a copy that foreign key r rewrites: the copy of
- * the referenced row where it is copied, else the source's value.  Adds
- * the LEFT JOIN to r's key map (and its parameters) on first use.
+ * the referenced row where it is copied, else the source's value.  Links
+ * on the same column to other tables (a polymorphic reference, told apart
+ * by their discriminators) are the next WHENs.  Adds the LEFT JOIN to each
+ * key map (and its parameters) on first use.
  */
 static char *
-remapped_column(GraphBuild *b, int i, int r, int pos, RowcloneColumn *col,
+remapped_column(GraphBuild *b, int i, int r, RowcloneColumn *col,
 				Oid *argtypes, int *nargs, StringInfo joins)
 {
-	RowcloneRemap *remap = &b->nodes[i].remaps[r];
+	RowcloneNode *node = &b->nodes[i];
+	StringInfoData expr;
 
-	if (remap->join_param == 0)
+	initStringInfo(&expr);
+	appendStringInfoString(&expr, "CASE");
+	for (; r < node->nremaps; r++)
 	{
-		remap->join_param = *nargs + 1;
-		keymap_arg_types(argtypes + *nargs, remap->nmap, remap->map_types);
-		*nargs += KEYMAP_NARGS(remap->nmap);
-		append_remap_join(joins, b, i, r);
+		RowcloneRemap *remap = &node->remaps[r];
+		int			pos;
+
+		for (pos = 0; pos < remap->nkeys && remap->conkey[pos] != col->attnum; pos++)
+			;
+		if (pos == remap->nkeys || remap->deferred)
+			continue;
+		if (remap->join_param == 0)
+		{
+			remap->join_param = *nargs + 1;
+			keymap_arg_types(argtypes + *nargs, remap->nmap, remap->map_types);
+			*nargs += KEYMAP_NARGS(remap->nmap);
+			append_remap_join(joins, b, i, r);
+		}
+		appendStringInfo(&expr, " WHEN r%d.o0 IS NOT NULL THEN r%d.n%d", r, r,
+						 remap->target_pos[pos]);
 	}
-	return psprintf("CASE WHEN r%d.o0 IS NOT NULL THEN r%d.n%d ELSE s.%s END",
-					r, r, remap->target_pos[pos], quote_identifier(col->name));
+	appendStringInfo(&expr, " ELSE s.%s END", quote_identifier(col->name));
+	return expr.data;
 }
 
 /* The first key into a copied table that column attnum belongs to, or -1. */
@@ -1097,6 +1129,7 @@ prepare_fixup(GraphBuild *b, int i, int r)
 								 remap->map_types[remap->target_pos[q]], fk->pf_eq_oprs[q],
 								 psprintf("s.%s", quote_identifier(fcol->name)), fcol->typid);
 	}
+	append_link_condition(&from, table, fk);
 	if (remap->insert_null)
 	{
 		/* restore every non-null source value, remapped or not */
@@ -1191,7 +1224,7 @@ source_only_other_rows(GraphBuild *b, int i, RowcloneColumn *col, int r, int pos
 			return psprintf("s.%s", quote_identifier(col->name));
 		case RC_RULE_REFERENCE:
 			if (!b->nodes[i].remaps[r].deferred)
-				return remapped_column(b, i, r, pos, col, argtypes, nargs, joins);
+				return remapped_column(b, i, r, col, argtypes, nargs, joins);
 			break;
 		default:
 			break;
@@ -1347,16 +1380,8 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		appendStringInfoString(&incoming, " LEFT JOIN ");
 		append_unnest(&incoming, nargs + 1, fk->nkeys, types, alias, prefix, 1);
 		appendStringInfoString(&incoming, " ON ");
-		for (int k = 0; k < fk->nkeys; k++)
-		{
-			RowcloneColumn *col = rowclone_column_by_attnum(table, fk->conkey[k]);
-
-			if (k > 0)
-				appendStringInfoString(&incoming, " AND ");
-			generate_operator_clause(&incoming, psprintf("%s.k%d", alias, k), types[k],
-									 fk->pf_eq_oprs[k],
-									 psprintf("s.%s", quote_identifier(col->name)), col->typid);
-		}
+		append_fk_match(&incoming, table, fk, numbered_refs(psprintf("%s.k", alias), fk->nkeys),
+						types);
 		for (int k = 0; k < fk->nkeys; k++)
 			argtypes[nargs++] = get_array_type(types[k]);
 	}
@@ -1421,7 +1446,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					break;
 				case RC_RULE_REFERENCE:
 					if (!node->remaps[r].deferred)
-						expr = remapped_column(b, i, r, pos, col, argtypes, &nargs, &joins);
+						expr = remapped_column(b, i, r, col, argtypes, &nargs, &joins);
 					else
 					{
 						/* a deferred reference: NULL or the source's value for now */

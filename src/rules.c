@@ -63,6 +63,7 @@
 #include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "compat.h"
 #include "request.h"
@@ -76,11 +77,18 @@
 #define Anum_rule_is_reference	5
 #define Anum_rule_expression	6
 #define Anum_rule_tree			7
-#define Natts_rule				7
+#define Anum_rule_target		8
+#define Anum_rule_target_attnums 9
+#define Anum_rule_target_columns 10
+#define Anum_rule_when_attnum	11
+#define Anum_rule_when_column	12
+#define Anum_rule_when_value	13
+#define Natts_rule				13
 
 #define RULE_KIND_REFERENCE "reference"
 #define RULE_KIND_VALUE "value"
 #define RULE_KIND_FILTER "filter"
+#define RULE_KIND_LINK "link"
 
 /* One row of rowclone_rule, read. */
 typedef struct RuleRow
@@ -96,6 +104,13 @@ typedef struct RuleRow
 	char	   *expression;		/* value: as deparsed, every name qualified
 								 * that pg_catalog does not hold */
 	char	   *tree;			/* value: nodeToString of the cooked tree */
+	/* a link: columns (ascending) -> target's target_attnums, pairwise */
+	Oid			target;
+	AttrNumber *target_attnums;
+	char	  **target_columns;
+	AttrNumber	when_attnum;	/* 0: every row */
+	char	   *when_column;
+	char	   *when_value;
 } RuleRow;
 
 /* The extension's schema, or InvalidOid (being dropped) */
@@ -164,7 +179,70 @@ read_rule(HeapTuple tup, TupleDesc desc)
 		row->expression = TextDatumGetCString(values[Anum_rule_expression - 1]);
 	if (!nulls[Anum_rule_tree - 1])
 		row->tree = TextDatumGetCString(values[Anum_rule_tree - 1]);
+	if (!nulls[Anum_rule_target - 1])
+	{
+		row->target = DatumGetObjectId(values[Anum_rule_target - 1]);
+		deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_target_attnums - 1]), INT2OID, 2,
+						  true, TYPALIGN_SHORT, &elems, &elem_nulls, &n);
+		row->target_attnums = palloc0(sizeof(AttrNumber) * Max(row->ncolumns, 1));
+		for (int i = 0; i < n && i < row->ncolumns; i++)
+			row->target_attnums[i] = DatumGetInt16(elems[i]);
+		deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_target_columns - 1]), NAMEOID,
+						  NAMEDATALEN, false, TYPALIGN_CHAR, &elems, &elem_nulls, &n);
+		row->target_columns = palloc0(sizeof(char *) * Max(row->ncolumns, 1));
+		for (int i = 0; i < row->ncolumns; i++)
+			row->target_columns[i] = pstrdup(i < n ? NameStr(*DatumGetName(elems[i])) : "");
+	}
+	if (!nulls[Anum_rule_when_column - 1])
+	{
+		row->when_attnum = DatumGetInt16(values[Anum_rule_when_attnum - 1]);
+		row->when_column = pstrdup(NameStr(*DatumGetName(values[Anum_rule_when_column - 1])));
+		row->when_value = TextDatumGetCString(values[Anum_rule_when_value - 1]);
+	}
 	return row;
+}
+
+/* A rule of kind about relid's columns (n of them), to be stored. */
+static RuleRow *
+new_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names)
+{
+	RuleRow    *rule = palloc0(sizeof(RuleRow));
+
+	rule->relid = relid;
+	rule->kind = pstrdup(kind);
+	rule->ncolumns = n;
+	rule->attnums = attnums;
+	rule->columns = names;
+	return rule;
+}
+
+static Datum
+int2_array(int n, AttrNumber *attnums)
+{
+	Datum		elems[INDEX_MAX_KEYS];
+
+	for (int i = 0; i < n; i++)
+		elems[i] = Int16GetDatum(attnums[i]);
+	return PointerGetDatum(construct_array(elems, n, INT2OID, 2, true, TYPALIGN_SHORT));
+}
+
+static Datum
+name_datum(const char *name)
+{
+	NameData   *nd = palloc0(sizeof(NameData));
+
+	namestrcpy(nd, name);
+	return NameGetDatum(nd);
+}
+
+static Datum
+name_array(int n, char **names)
+{
+	Datum		elems[INDEX_MAX_KEYS];
+
+	for (int i = 0; i < n; i++)
+		elems[i] = name_datum(names[i]);
+	return PointerGetDatum(construct_array(elems, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
 }
 
 /*
@@ -203,7 +281,29 @@ read_rules(Oid relid, LOCKMODE lockmode, Relation *rel_out)
 	return rows;
 }
 
-/* The foreign key of table on exactly the columns attnums (any order), or NULL. */
+/* Are a and b on the same columns (in any order)? */
+static bool
+same_columns(RowcloneForeignKey *a, RowcloneForeignKey *b)
+{
+	if (a->nkeys != b->nkeys)
+		return false;
+	for (int k = 0; k < a->nkeys; k++)
+	{
+		bool		found = false;
+
+		for (int j = 0; j < b->nkeys; j++)
+			if (a->conkey[k] == b->conkey[j])
+				found = true;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The foreign key of table on exactly the columns attnums (any order), or
+ * NULL; a foreign key before any link on them.
+ */
 static RowcloneForeignKey *
 fkey_on_columns(RowcloneTable *table, int n, AttrNumber *attnums)
 {
@@ -248,12 +348,105 @@ tree_columns_exist(RowcloneTable *table, const char *tree)
 	return true;
 }
 
+static char *column_list(int n, char **names);
+
+/*
+ * The operator a link compares with, referenced (left) = referencing
+ * (right), as pg_constraint.conpfeqop does: the type's own equality when
+ * the types are the same, else pg_catalog's cross-type "=" (never one a
+ * search_path finds).  InvalidOid when the types cannot be compared.
+ */
+static Oid
+link_equality(Oid target_type, Oid type)
+{
+	target_type = getBaseType(target_type);
+	type = getBaseType(type);
+	if (target_type == type)
+		return lookup_type_cache(type, TYPECACHE_EQ_OPR)->eq_opr;
+	return OpernameGetOprid(list_make2(makeString("pg_catalog"), makeString("=")),
+							target_type, type);
+}
+
+/*
+ * "link (a, b)", "link (a) where t = 'x'": how plans and messages name a
+ * link, unique among the foreign keys and links of its table
+ */
+static char *
+link_name(RowcloneTable *table, RuleRow *row)
+{
+	char	   *names[INDEX_MAX_KEYS];
+
+	for (int i = 0; i < row->ncolumns; i++)
+		names[i] = rowclone_column_by_attnum(table, row->attnums[i])->name;
+	if (row->when_column == NULL)
+		return psprintf("link %s", column_list(row->ncolumns, names));
+	return psprintf("link %s where %s = %s", column_list(row->ncolumns, names),
+					quote_identifier(rowclone_column_by_attnum(table, row->when_attnum)->name),
+					quote_literal_cstr(row->when_value));
+}
+
+/*
+ * The link row as a foreign key of table, in *fk; false when something it
+ * names is gone or no longer compares (the rule then waits, unused).
+ */
+static bool
+link_as_fkey(RowcloneTable *table, RuleRow *row, RowcloneForeignKey *fk)
+{
+	memset(fk, 0, sizeof(*fk));
+	if (get_rel_relkind(row->target) == '\0')
+		return false;
+	if (row->when_column && rowclone_column_by_attnum(table, row->when_attnum) == NULL)
+		return false;
+	for (int k = 0; k < row->ncolumns; k++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, row->attnums[k]);
+		Oid			target_type = get_atttype(row->target, row->target_attnums[k]);
+
+		if (col == NULL || !OidIsValid(target_type))
+			return false;
+		fk->pf_eq_oprs[k] = link_equality(target_type, col->typid);
+		if (!OidIsValid(fk->pf_eq_oprs[k]))
+			return false;
+		fk->conkey[k] = row->attnums[k];
+		fk->confkey[k] = row->target_attnums[k];
+	}
+	fk->conoid = InvalidOid;
+	fk->conname = link_name(table, row);
+	fk->confrelid = row->target;
+	fk->nkeys = row->ncolumns;
+	fk->confdeltype = FKCONSTR_ACTION_NOACTION;	/* followed unless declared */
+	fk->is_link = true;
+	fk->when_attnum = row->when_column ? row->when_attnum : 0;
+	fk->when_value = row->when_value ? pstrdup(row->when_value) : NULL;
+	return true;
+}
+
+/*
+ * Apply the rules of table to its metadata, in its memory context: links
+ * become foreign keys (before the reference rules, which may name them),
+ * then value, filter and reference rules.
+ */
 void
 rowclone_rules_apply(RowcloneTable *table)
 {
+	MemoryContext old = MemoryContextSwitchTo(table->cxt);
+	List	   *rules = read_rules(table->relid, AccessShareLock, NULL);
 	ListCell   *lc;
 
-	foreach(lc, read_rules(table->relid, AccessShareLock, NULL))
+	foreach(lc, rules)
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+		RowcloneForeignKey fk;
+
+		RowcloneForeignKey *same = fkey_on_columns(table, row->ncolumns, row->attnums);
+
+		if (strcmp(row->kind, RULE_KIND_LINK) != 0 || (same != NULL && !same->is_link) ||
+			!link_as_fkey(table, row, &fk))
+			continue;
+		table->fkeys = repalloc(table->fkeys, sizeof(RowcloneForeignKey) * (table->nfkeys + 1));
+		table->fkeys[table->nfkeys++] = fk;
+	}
+	foreach(lc, rules)
 	{
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 		RowcloneForeignKey *fk;
@@ -268,10 +461,52 @@ rowclone_rules_apply(RowcloneTable *table)
 			table->filter = (Expr *) stringToNode(row->tree);
 		if (strcmp(row->kind, RULE_KIND_REFERENCE) != 0)
 			continue;
+		/* the foreign key on these columns, or every link on them */
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
-		if (fk != NULL)
-			fk->declared = row->is_reference ? RC_DECLARED_REFERENCE : RC_DECLARED_OWNERSHIP;
+		for (int f = 0; f < table->nfkeys && fk != NULL; f++)
+			if (!table->fkeys[f].for_referenced_partition && same_columns(&table->fkeys[f], fk))
+				table->fkeys[f].declared = row->is_reference ? RC_DECLARED_REFERENCE :
+					RC_DECLARED_OWNERSHIP;
 	}
+	MemoryContextSwitchTo(old);
+}
+
+void
+rowclone_rules_load_links_to(RowcloneTable *table)
+{
+	ListCell   *lc;
+
+	foreach(lc, read_rules(InvalidOid, AccessShareLock, NULL))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+
+		if (strcmp(row->kind, RULE_KIND_LINK) == 0 && row->target == table->relid)
+			rowclone_table_add_reference(table, InvalidOid, row->relid, row->ncolumns,
+										 row->attnums);
+	}
+}
+
+/*
+ * The condition a link's discriminator adds over the row alias.* of table
+ * (NULL: none): alias.when_column = when_value, with the column type's
+ * equality and the value as a constant of that type.
+ */
+char *
+rowclone_link_condition_sql(RowcloneTable *table, RowcloneForeignKey *fk, const char *alias)
+{
+	RowcloneColumn *col;
+	StringInfoData buf;
+
+	if (fk->when_attnum == 0)
+		return NULL;
+	col = rowclone_column_by_attnum(table, fk->when_attnum);
+	initStringInfo(&buf);
+	generate_operator_clause(&buf, psprintf("%s.%s", alias, quote_identifier(col->name)), col->typid,
+							 link_equality(col->typid, col->typid),
+							 psprintf("%s::%s", quote_literal_cstr(fk->when_value),
+									  rowclone_qualified_type_name(col->typid)),
+							 col->typid);
+	return buf.data;
 }
 
 /* What cook_expression works on. */
@@ -307,11 +542,13 @@ owned_table(Oid relid)
 }
 
 /*
- * The columns argument of a rule function: column names as in SQL
- * (folded unless quoted), each a column of table, sorted by number.
+ * The columns argument (argname) of a rule function: column names as in
+ * SQL (folded unless quoted), each a column of table, sorted by number
+ * unless the order means something (a link's pairs).
  */
 static int
-rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **names)
+rule_columns(RowcloneTable *table, ArrayType *arr, const char *argname, bool sort,
+			 AttrNumber *attnums, char **names)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -321,7 +558,7 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 	if (n == 0 || n > INDEX_MAX_KEYS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("columns must name between 1 and %d columns", INDEX_MAX_KEYS)));
+				 errmsg("%s must name between 1 and %d columns", argname, INDEX_MAX_KEYS)));
 	for (int i = 0; i < n; i++)
 	{
 		char	   *raw;
@@ -331,13 +568,13 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("columns cannot contain null elements")));
+					 errmsg("%s cannot contain null elements", argname)));
 		raw = TextDatumGetCString(elems[i]);
-		parts = rowclone_split_column_ref(raw, "columns");
+		parts = rowclone_split_column_ref(raw, argname);
 		if (list_length(parts) != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_NAME),
-					 errmsg("invalid column name \"%s\" in columns", raw),
+					 errmsg("invalid column name \"%s\" in %s", raw, argname),
 					 errhint("Name columns of table \"%s\" alone, without a table name.",
 							 rowclone_display_name(table))));
 		col = rowclone_column_by_name(table, strVal(linitial(parts)));
@@ -346,17 +583,17 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of table \"%s\" does not exist",
 							strVal(linitial(parts)), rowclone_display_name(table)),
-					 errdetail("The column is named in columns.")));
+					 errdetail("The column is named in %s.", argname)));
 		for (int k = 0; k < i; k++)
 			if (attnums[k] == col->attnum)
 				ereport(ERROR,
 						(errcode(ERRCODE_DUPLICATE_COLUMN),
-						 errmsg("column \"%s\" is named more than once in columns", col->name)));
+						 errmsg("column \"%s\" is named more than once in %s", col->name, argname)));
 		/* insertion sort by attnum */
 		{
 			int			k = i;
 
-			while (k > 0 && attnums[k - 1] > col->attnum)
+			while (sort && k > 0 && attnums[k - 1] > col->attnum)
 			{
 				attnums[k] = attnums[k - 1];
 				names[k] = names[k - 1];
@@ -370,63 +607,71 @@ rule_columns(RowcloneTable *table, ArrayType *arr, AttrNumber *attnums, char **n
 }
 
 /*
- * Replace the rule of rel, kind and columns (attnums) with a new row, or
- * with none (remove).
+ * Replace the rule of its table, kind and columns (and target: a link)
+ * with rule, or with none (remove).  The metadata and plans of every table the old or the new rule
+ * is about (a link: its target too) are rebuilt in every backend.
  */
 static void
-store_rule(Oid relid, const char *kind, int n, AttrNumber *attnums, char **names,
-		   bool is_reference, const char *expression, const char *tree, bool remove)
+store_rule(RuleRow *rule, bool remove)
 {
 	Relation	rel;
 	ListCell   *lc;
-	Datum		values[Natts_rule];
+	Datum		values[Natts_rule] = {0};
 	bool		nulls[Natts_rule] = {false};
-	Datum		att_elems[INDEX_MAX_KEYS];
-	Datum		name_elems[INDEX_MAX_KEYS];
-	HeapTuple	tup;
+	List	   *touched = list_make1_oid(rule->relid);
+	int			n = rule->ncolumns;
 
-	foreach(lc, read_rules(relid, RowExclusiveLock, &rel))
+	foreach(lc, read_rules(rule->relid, RowExclusiveLock, &rel))
 	{
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 
-		if (strcmp(row->kind, kind) == 0 && row->ncolumns == n &&
-			memcmp(row->attnums, attnums, sizeof(AttrNumber) * n) == 0)
+		if (strcmp(row->kind, rule->kind) == 0 && row->ncolumns == n &&
+			memcmp(row->attnums, rule->attnums, sizeof(AttrNumber) * n) == 0 &&
+			row->target == rule->target)
+		{
 			CatalogTupleDelete(rel, &row->tid);
+			if (OidIsValid(row->target))
+				touched = list_append_unique_oid(touched, row->target);
+		}
 	}
 	if (rel == NULL)
 		elog(ERROR, "rowclone: table rowclone_rule of the extension is missing");
-	if (remove)
+	if (!remove)
 	{
-		table_close(rel, RowExclusiveLock);
-		CacheInvalidateRelcacheByRelid(relid);
-		CommandCounterIncrement();
-		return;
+		values[Anum_rule_rel - 1] = ObjectIdGetDatum(rule->relid);
+		values[Anum_rule_kind - 1] = CStringGetTextDatum(rule->kind);
+		values[Anum_rule_attnums - 1] = int2_array(n, rule->attnums);
+		values[Anum_rule_columns - 1] = name_array(n, rule->columns);
+		values[Anum_rule_is_reference - 1] = BoolGetDatum(rule->is_reference);
+		nulls[Anum_rule_expression - 1] = rule->expression == NULL;
+		if (rule->expression)
+			values[Anum_rule_expression - 1] = CStringGetTextDatum(rule->expression);
+		nulls[Anum_rule_tree - 1] = rule->tree == NULL;
+		if (rule->tree)
+			values[Anum_rule_tree - 1] = CStringGetTextDatum(rule->tree);
+		nulls[Anum_rule_target - 1] = nulls[Anum_rule_target_attnums - 1] =
+			nulls[Anum_rule_target_columns - 1] = !OidIsValid(rule->target);
+		if (OidIsValid(rule->target))
+		{
+			values[Anum_rule_target - 1] = ObjectIdGetDatum(rule->target);
+			values[Anum_rule_target_attnums - 1] = int2_array(n, rule->target_attnums);
+			values[Anum_rule_target_columns - 1] = name_array(n, rule->target_columns);
+			touched = list_append_unique_oid(touched, rule->target);
+		}
+		nulls[Anum_rule_when_attnum - 1] = nulls[Anum_rule_when_column - 1] =
+			nulls[Anum_rule_when_value - 1] = rule->when_column == NULL;
+		if (rule->when_column)
+		{
+			values[Anum_rule_when_attnum - 1] = Int16GetDatum(rule->when_attnum);
+			values[Anum_rule_when_column - 1] = name_datum(rule->when_column);
+			values[Anum_rule_when_value - 1] = CStringGetTextDatum(rule->when_value);
+		}
+		CatalogTupleInsert(rel, heap_form_tuple(RelationGetDescr(rel), values, nulls));
 	}
-	for (int i = 0; i < n; i++)
-	{
-		NameData   *name = palloc0(sizeof(NameData));
-
-		namestrcpy(name, names[i]);
-		att_elems[i] = Int16GetDatum(attnums[i]);
-		name_elems[i] = NameGetDatum(name);
-	}
-	values[Anum_rule_rel - 1] = ObjectIdGetDatum(relid);
-	values[Anum_rule_kind - 1] = CStringGetTextDatum(kind);
-	values[Anum_rule_attnums - 1] =
-		PointerGetDatum(construct_array(att_elems, n, INT2OID, 2, true, TYPALIGN_SHORT));
-	values[Anum_rule_columns - 1] =
-		PointerGetDatum(construct_array(name_elems, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
-	values[Anum_rule_is_reference - 1] = BoolGetDatum(is_reference);
-	nulls[Anum_rule_expression - 1] = expression == NULL;
-	values[Anum_rule_expression - 1] = expression ? CStringGetTextDatum(expression) : (Datum) 0;
-	nulls[Anum_rule_tree - 1] = tree == NULL;
-	values[Anum_rule_tree - 1] = tree ? CStringGetTextDatum(tree) : (Datum) 0;
-	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
-	CatalogTupleInsert(rel, tup);
 	table_close(rel, RowExclusiveLock);
 
-	/* every backend's metadata and plans of the table are rebuilt */
-	CacheInvalidateRelcacheByRelid(relid);
+	foreach(lc, touched)
+		CacheInvalidateRelcacheByRelid(lfirst_oid(lc));
 	CommandCounterIncrement();
 }
 
@@ -459,6 +704,7 @@ rowclone_set_reference(PG_FUNCTION_ARGS)
 	AttrNumber	attnums[INDEX_MAX_KEYS];
 	char	   *names[INDEX_MAX_KEYS];
 	int			n;
+	RuleRow    *rule;
 
 	if (PG_ARGISNULL(0))
 		rowclone_null_argument("rel");
@@ -467,15 +713,271 @@ rowclone_set_reference(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(2))
 		rowclone_null_argument("is_reference");
 	table = owned_table(PG_GETARG_OID(0));
-	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), attnums, names);
+	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), "columns", true, attnums, names);
 	if (fkey_on_columns(table, n, attnums) == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("table \"%s\" has no foreign key on columns %s",
+				 errmsg("table \"%s\" has no foreign key or link on columns %s",
 						rowclone_display_name(table), column_list(n, names)),
-				 errhint("Name the columns of one foreign key, all of them.")));
-	store_rule(table->relid, RULE_KIND_REFERENCE, n, attnums, names, PG_GETARG_BOOL(2),
-			   NULL, NULL, false);
+				 errhint("Name the columns of one foreign key or link, all of them.")));
+	rule = new_rule(table->relid, RULE_KIND_REFERENCE, n, attnums, names);
+	rule->is_reference = PG_GETARG_BOOL(2);
+	store_rule(rule, false);
+	PG_RETURN_VOID();
+}
+
+/*
+ * A link is kept in ascending order of its columns (its identity), each
+ * with its target column.
+ */
+static void
+sort_link_columns(int n, AttrNumber *attnums, char **names, AttrNumber *target_attnums,
+				  char **target_names)
+{
+	for (int i = 1; i < n; i++)
+		for (int k = i; k > 0 && attnums[k - 1] > attnums[k]; k--)
+		{
+			AttrNumber	a = attnums[k];
+			AttrNumber	ta = target_attnums[k];
+			char	   *nm = names[k];
+			char	   *tnm = target_names[k];
+
+			attnums[k] = attnums[k - 1];
+			target_attnums[k] = target_attnums[k - 1];
+			names[k] = names[k - 1];
+			target_names[k] = target_names[k - 1];
+			attnums[k - 1] = a;
+			target_attnums[k - 1] = ta;
+			names[k - 1] = nm;
+			target_names[k - 1] = tnm;
+		}
+}
+
+PG_FUNCTION_INFO_V1(rowclone_add_link);
+
+/* Do target columns (n, any order) make target's primary key or a unique key? */
+static bool
+is_unique_key(RowcloneTable *target, int n, AttrNumber *attnums)
+{
+	for (int u = -1; u < target->nuniques; u++)
+	{
+		int			ncols = u < 0 ? target->npk : target->unique_ncols[u];
+		AttrNumber *cols = u < 0 ? target->pk_attnums : target->unique_cols[u];
+		bool		same = ncols == n && n > 0;
+
+		for (int i = 0; i < ncols && same; i++)
+		{
+			bool		found = false;
+
+			for (int k = 0; k < n; k++)
+				if (attnums[k] == cols[i])
+					found = true;
+			same = found;
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * clone_add_link(rel, columns, target, target_columns, when_column,
+ * when_value): a foreign key the catalog does not have, rel.columns ->
+ * target.target_columns (its primary key by default), for the rows where
+ * when_column = when_value (or all).  Followed and remapped as a foreign
+ * key.
+ */
+Datum
+rowclone_add_link(PG_FUNCTION_ARGS)
+{
+	RowcloneTable *table;
+	RowcloneTable *target;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	char	   *names[INDEX_MAX_KEYS];
+	AttrNumber	target_attnums[INDEX_MAX_KEYS];
+	char	   *target_names[INDEX_MAX_KEYS];
+	int			n;
+	int			ntarget;
+	RuleRow    *rule;
+	ListCell   *lc;
+
+	if (PG_ARGISNULL(0))
+		rowclone_null_argument("rel");
+	if (PG_ARGISNULL(1))
+		rowclone_null_argument("columns");
+	if (PG_ARGISNULL(2))
+		rowclone_null_argument("target");
+	if (PG_ARGISNULL(4) != PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("when_column and when_value go together"),
+				 errhint("Give both, for a link that only some rows have, or neither.")));
+	table = owned_table(PG_GETARG_OID(0));
+	LockRelationOid(PG_GETARG_OID(2), AccessShareLock);
+	if (!SearchSysCacheExists1(RELOID, PG_GETARG_DATUM(2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", PG_GETARG_OID(2))));
+	target = rowclone_table_get(PG_GETARG_OID(2));
+	rowclone_check_table(target);
+	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), "columns", false, attnums, names);
+	if (PG_ARGISNULL(3))
+	{
+		if (target->npk == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("there is no primary key for referenced table \"%s\"",
+							rowclone_display_name(target)),
+					 errhint("Name the target's unique columns in target_columns.")));
+		ntarget = target->npk;
+		for (int k = 0; k < ntarget; k++)
+		{
+			target_attnums[k] = target->pk_attnums[k];
+			target_names[k] = rowclone_column_by_attnum(target, target_attnums[k])->name;
+		}
+	}
+	else
+		ntarget = rule_columns(target, PG_GETARG_ARRAYTYPE_P(3), "target_columns", false,
+							   target_attnums, target_names);
+	if (ntarget != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("number of columns and target_columns of a link must match"),
+				 errdetail("columns names %d columns, target_columns %d.", n, ntarget)));
+	if (!is_unique_key(target, ntarget, target_attnums))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
+						rowclone_display_name(target)),
+				 errhint("A link points at the primary key or at the columns of a unique constraint of its target.")));
+	for (int k = 0; k < n; k++)
+	{
+		RowcloneColumn *col = rowclone_column_by_attnum(table, attnums[k]);
+		RowcloneColumn *tcol = rowclone_column_by_attnum(target, target_attnums[k]);
+
+		if (col->pk_position >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("a link cannot be made of key column \"%s\" of table \"%s\"",
+							col->name, rowclone_display_name(table)),
+					 errhint("Make a foreign key of it: is-a parents are foreign keys on the primary key.")));
+		if (!OidIsValid(link_equality(tcol->typid, col->typid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("link of table \"%s\" to table \"%s\" cannot be made",
+							rowclone_display_name(table), rowclone_display_name(target)),
+					 errdetail("Key columns \"%s\" and \"%s\" are of incompatible types: %s and %s.",
+							   col->name, tcol->name, format_type_be(col->typid),
+							   format_type_be(tcol->typid))));
+	}
+	sort_link_columns(n, attnums, names, target_attnums, target_names);
+	{
+		RowcloneForeignKey *fk = fkey_on_columns(table, n, attnums);
+
+		if (fk != NULL && !fk->is_link)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("table \"%s\" has foreign key \"%s\" on columns %s",
+							rowclone_display_name(table), fk->conname, column_list(n, names)),
+					 errhint("A link is for references the catalog does not have.")));
+	}
+	rule = new_rule(table->relid, RULE_KIND_LINK, n, attnums, names);
+	rule->target = target->relid;
+	rule->target_attnums = target_attnums;
+	rule->target_columns = target_names;
+	if (!PG_ARGISNULL(4))
+	{
+		List	   *parts = rowclone_split_column_ref(TextDatumGetCString(PG_GETARG_DATUM(4)),
+													  "when_column");
+		RowcloneColumn *col = list_length(parts) == 1 ?
+			rowclone_column_by_name(table, strVal(linitial(parts))) : NULL;
+		Oid			typinput;
+		Oid			typioparam;
+		Oid			typid;
+		int32		typmod;
+		Oid			collid;
+
+		if (col == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table \"%s\" does not exist",
+							strVal(llast(parts)), rowclone_display_name(table)),
+					 errdetail("The column is named in when_column.")));
+		if (!OidIsValid(link_equality(col->typid, col->typid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("could not identify an equality operator for type %s of column \"%s\"",
+							format_type_be(col->typid), col->name)));
+		rule->when_attnum = col->attnum;
+		rule->when_column = col->name;
+		rule->when_value = TextDatumGetCString(PG_GETARG_DATUM(5));
+		/* the value must be one of the column's type: 22P02 and the like now */
+		get_atttypetypmodcoll(table->relid, col->attnum, &typid, &typmod, &collid);
+		getTypeInputInfo(typid, &typinput, &typioparam);
+		(void) OidInputFunctionCall(typinput, rule->when_value, typioparam, typmod);
+	}
+	/* links on the same columns (a polymorphic reference) tell their rows apart */
+	foreach(lc, read_rules(table->relid, AccessShareLock, NULL))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+
+		if (strcmp(row->kind, RULE_KIND_LINK) != 0 || row->ncolumns != n ||
+			memcmp(row->attnums, attnums, sizeof(AttrNumber) * n) != 0 ||
+			row->target == rule->target)
+			continue;
+		if (row->when_column == NULL || rule->when_column == NULL ||
+			row->when_attnum != rule->when_attnum || strcmp(row->when_value, rule->when_value) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("table \"%s\" has a link on columns %s to table \"%s\" already",
+							rowclone_display_name(table), column_list(n, names),
+							rowclone_display_name(rowclone_table_get(row->target))),
+					 errdetail("Links on the same columns need the same when_column, each with a value of its own."),
+					 errhint("Drop the other link with clone_drop_link, or give both links a when_column and when_value.")));
+	}
+	store_rule(rule, false);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(rowclone_drop_link);
+
+/*
+ * clone_drop_link(rel, columns): the links of rel on exactly these columns
+ * (one per target) go.
+ */
+Datum
+rowclone_drop_link(PG_FUNCTION_ARGS)
+{
+	RowcloneTable *table;
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	char	   *names[INDEX_MAX_KEYS];
+	int			n;
+	bool		found = false;
+	ListCell   *lc;
+
+	if (PG_ARGISNULL(0))
+		rowclone_null_argument("rel");
+	if (PG_ARGISNULL(1))
+		rowclone_null_argument("columns");
+	table = owned_table(PG_GETARG_OID(0));
+	n = rule_columns(table, PG_GETARG_ARRAYTYPE_P(1), "columns", true, attnums, names);
+	/* every link on these columns, whatever its target */
+	foreach(lc, read_rules(table->relid, AccessShareLock, NULL))
+	{
+		RuleRow    *row = (RuleRow *) lfirst(lc);
+
+		if (strcmp(row->kind, RULE_KIND_LINK) == 0 && row->ncolumns == n &&
+			memcmp(row->attnums, attnums, sizeof(AttrNumber) * n) == 0)
+		{
+			store_rule(row, true);
+			found = true;
+		}
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("table \"%s\" has no link on columns %s",
+						rowclone_display_name(table), column_list(n, names))));
 	PG_RETURN_VOID();
 }
 
@@ -526,7 +1028,28 @@ rowclone_rules(PG_FUNCTION_ARGS)
 		values[2] = PointerGetDatum(construct_array(names, row->ncolumns, TEXTOID, -1, false,
 													TYPALIGN_INT));
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
-		if (strcmp(row->kind, RULE_KIND_VALUE) == 0 || strcmp(row->kind, RULE_KIND_FILTER) == 0)
+		if (strcmp(row->kind, RULE_KIND_LINK) == 0)
+		{
+			RowcloneForeignKey link;
+			StringInfoData detail;
+
+			values[1] = CStringGetTextDatum(row->kind);
+			initStringInfo(&detail);
+			if (get_rel_relkind(row->target) == '\0')
+				continue;		/* its target was dropped meanwhile */
+			appendStringInfo(&detail, "to %s %s",
+							 rowclone_display_name(rowclone_table_get(row->target)),
+							 column_list(row->ncolumns, row->target_columns));
+			if (row->when_column)
+				appendStringInfo(&detail, " where %s = %s", quote_identifier(row->when_column),
+								 quote_literal_cstr(row->when_value));
+			if (fk == NULL || !fk->is_link || !link_as_fkey(table, row, &link))
+				appendStringInfoString(&detail, fk != NULL && !fk->is_link ?
+									   " (unused: a foreign key on these columns exists)" :
+									   " (unused: a column it names was dropped or changed type)");
+			values[3] = CStringGetTextDatum(detail.data);
+		}
+		else if (strcmp(row->kind, RULE_KIND_VALUE) == 0 || strcmp(row->kind, RULE_KIND_FILTER) == 0)
 		{
 			values[1] = CStringGetTextDatum(row->kind);
 			values[3] = CStringGetTextDatum(row->tree && !tree_columns_exist(table, row->tree) ?
@@ -535,7 +1058,8 @@ rowclone_rules(PG_FUNCTION_ARGS)
 											row->expression ? row->expression : "");
 		}
 		else if (fk != NULL)
-			values[3] = CStringGetTextDatum(psprintf("foreign key \"%s\" to %s", fk->conname,
+			values[3] = CStringGetTextDatum(psprintf(fk->is_link ? "%s to %s" : "foreign key \"%s\" to %s",
+													 fk->conname,
 													 rowclone_display_name(rowclone_table_get(fk->confrelid))));
 		else
 			values[3] = CStringGetTextDatum("no foreign key on these columns: the rule waits for one");
@@ -617,13 +1141,23 @@ rowclone_rules_on_drop(PG_FUNCTION_ARGS)
 		{
 			ObjectRef  *ref = (ObjectRef *) lfirst(lc2);
 
-			if (ref->relid != row->relid)
-				continue;
-			if (ref->attnum == 0)
-				gone = true;
-			for (int i = 0; i < row->ncolumns; i++)
-				if (row->attnums[i] == ref->attnum)
+			if (ref->relid == row->relid)
+			{
+				if (ref->attnum == 0 || (row->when_column && row->when_attnum == ref->attnum))
 					gone = true;
+				for (int i = 0; i < row->ncolumns; i++)
+					if (row->attnums[i] == ref->attnum)
+						gone = true;
+			}
+			/* a link goes with its target and the columns it points at */
+			if (OidIsValid(row->target) && ref->relid == row->target)
+			{
+				if (ref->attnum == 0)
+					gone = true;
+				for (int i = 0; i < row->ncolumns; i++)
+					if (row->target_attnums[i] == ref->attnum)
+						gone = true;
+			}
 		}
 		if (gone)
 			CatalogTupleDelete(rel, &row->tid);
@@ -633,20 +1167,22 @@ rowclone_rules_on_drop(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* The names of columns attnums of relid today; false if one is gone. */
+/*
+ * The names of columns attnums of relid today, in out (when it differs
+ * from names, *changed is set); false if one is gone.
+ */
 static bool
-current_names(Oid relid, int n, AttrNumber *attnums, Datum *out)
+current_names(Oid relid, int n, AttrNumber *attnums, char **names, Datum *out, bool *changed)
 {
 	for (int i = 0; i < n; i++)
 	{
 		char	   *name = get_attname(relid, attnums[i], true);
-		NameData   *nd;
 
 		if (name == NULL)
 			return false;
-		nd = palloc0(sizeof(NameData));
-		namestrcpy(nd, name);
-		out[i] = NameGetDatum(nd);
+		if (strcmp(name, names[i]) != 0)
+			*changed = true;
+		out[i] = name_datum(name);
 	}
 	return true;
 }
@@ -669,31 +1205,50 @@ rowclone_rules_on_alter(PG_FUNCTION_ARGS)
 		RuleRow    *row = (RuleRow *) lfirst(lc);
 		ListCell   *lc2;
 		Datum		names[INDEX_MAX_KEYS];
+		Datum		target_names[INDEX_MAX_KEYS];
+		Datum		when_name = (Datum) 0;
+		bool		touched = false;
 		bool		changed = false;
+		Datum		values[Natts_rule] = {0};
+		bool		nulls[Natts_rule] = {false};
+		bool		replace[Natts_rule] = {false};
 
 		foreach(lc2, altered)
-			if (((ObjectRef *) lfirst(lc2))->relid == row->relid)
-				changed = true;
-		if (!changed || !current_names(row->relid, row->ncolumns, row->attnums, names))
+			if (((ObjectRef *) lfirst(lc2))->relid == row->relid ||
+				((ObjectRef *) lfirst(lc2))->relid == row->target)
+				touched = true;
+		if (!touched ||
+			!current_names(row->relid, row->ncolumns, row->attnums, row->columns, names, &changed))
 			continue;
-		changed = false;
-		for (int i = 0; i < row->ncolumns; i++)
-			if (strcmp(NameStr(*DatumGetName(names[i])), row->columns[i]) != 0)
-				changed = true;
-		if (changed)
+		if (OidIsValid(row->target) &&
+			!current_names(row->target, row->ncolumns, row->target_attnums, row->target_columns,
+						   target_names, &changed))
+			continue;
+		if (row->when_column &&
+			!current_names(row->relid, 1, &row->when_attnum, &row->when_column, &when_name,
+						   &changed))
+			continue;
+		if (!changed)
+			continue;
+		values[Anum_rule_columns - 1] =
+			PointerGetDatum(construct_array(names, row->ncolumns, NAMEOID, NAMEDATALEN,
+											false, TYPALIGN_CHAR));
+		replace[Anum_rule_columns - 1] = true;
+		if (OidIsValid(row->target))
 		{
-			Datum		values[Natts_rule] = {0};
-			bool		nulls[Natts_rule] = {false};
-			bool		replace[Natts_rule] = {false};
-			HeapTuple	tup;
-
-			values[Anum_rule_columns - 1] =
-				PointerGetDatum(construct_array(names, row->ncolumns, NAMEOID, NAMEDATALEN,
+			values[Anum_rule_target_columns - 1] =
+				PointerGetDatum(construct_array(target_names, row->ncolumns, NAMEOID, NAMEDATALEN,
 												false, TYPALIGN_CHAR));
-			replace[Anum_rule_columns - 1] = true;
-			tup = heap_modify_tuple(row->tuple, RelationGetDescr(rel), values, nulls, replace);
-			CatalogTupleUpdate(rel, &row->tid, tup);
+			replace[Anum_rule_target_columns - 1] = true;
 		}
+		if (row->when_column)
+		{
+			values[Anum_rule_when_column - 1] = when_name;
+			replace[Anum_rule_when_column - 1] = true;
+		}
+		CatalogTupleUpdate(rel, &row->tid,
+						   heap_modify_tuple(row->tuple, RelationGetDescr(rel), values, nulls,
+											 replace));
 	}
 	if (rel != NULL)
 		table_close(rel, RowExclusiveLock);
@@ -708,6 +1263,34 @@ PG_FUNCTION_INFO_V1(rowclone_rules_on_insert);
  * by name, their numbers may differ from those of the dumped database.  A
  * rule whose table or column is not there is left out, with a warning.
  */
+/*
+ * The numbers of columns names of relid in this database, or false, with
+ * a warning that the rule is left out, when one is not there.
+ */
+static bool
+restored_attnums(Oid relid, int n, char **names, AttrNumber *out)
+{
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+	{
+		ereport(WARNING,
+				(errmsg("copy rule of table with OID %u left out: the table does not exist",
+						relid)));
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		out[i] = get_attnum(relid, names[i]);
+		if (out[i] == InvalidAttrNumber)
+		{
+			ereport(WARNING,
+					(errmsg("copy rule of table \"%s\" left out: column \"%s\" does not exist",
+							get_rel_name(relid), names[i])));
+			return false;
+		}
+	}
+	return true;
+}
+
 Datum
 rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 {
@@ -715,7 +1298,8 @@ rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 	HeapTuple	tup;
 	TupleDesc	desc;
 	RuleRow    *row;
-	Datum		attnums[INDEX_MAX_KEYS];
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+	AttrNumber	target_attnums[INDEX_MAX_KEYS];
 	Datum		values[Natts_rule] = {0};
 	bool		nulls[Natts_rule] = {false};
 	bool		replace[Natts_rule] = {false};
@@ -726,28 +1310,31 @@ rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 	tup = trigdata->tg_trigtuple;
 	desc = RelationGetDescr(trigdata->tg_relation);
 	row = read_rule(tup, desc);
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(row->relid)))
-	{
-		ereport(WARNING,
-				(errmsg("copy rule of table with OID %u left out: the table does not exist",
-						row->relid)));
+	if (!restored_attnums(row->relid, row->ncolumns, row->columns, attnums))
 		return PointerGetDatum(NULL);
-	}
-	for (int i = 0; i < row->ncolumns; i++)
+	if (OidIsValid(row->target))
 	{
-		AttrNumber	attnum = get_attnum(row->relid, row->columns[i]);
-
-		if (attnum == InvalidAttrNumber)
-		{
-			ereport(WARNING,
-					(errmsg("copy rule of table \"%s\" left out: column \"%s\" does not exist",
-							get_rel_name(row->relid), row->columns[i])));
+		if (!restored_attnums(row->target, row->ncolumns, row->target_columns, target_attnums))
 			return PointerGetDatum(NULL);
-		}
-		attnums[i] = Int16GetDatum(attnum);
+		sort_link_columns(row->ncolumns, attnums, row->columns, target_attnums,
+						  row->target_columns);
+		values[Anum_rule_columns - 1] = name_array(row->ncolumns, row->columns);
+		replace[Anum_rule_columns - 1] = true;
+		values[Anum_rule_target_attnums - 1] = int2_array(row->ncolumns, target_attnums);
+		replace[Anum_rule_target_attnums - 1] = true;
+		values[Anum_rule_target_columns - 1] = name_array(row->ncolumns, row->target_columns);
+		replace[Anum_rule_target_columns - 1] = true;
 	}
-	values[Anum_rule_attnums - 1] =
-		PointerGetDatum(construct_array(attnums, row->ncolumns, INT2OID, 2, true, TYPALIGN_SHORT));
+	if (row->when_column)
+	{
+		AttrNumber	when_attnum;
+
+		if (!restored_attnums(row->relid, 1, &row->when_column, &when_attnum))
+			return PointerGetDatum(NULL);
+		values[Anum_rule_when_attnum - 1] = Int16GetDatum(when_attnum);
+		replace[Anum_rule_when_attnum - 1] = true;
+	}
+	values[Anum_rule_attnums - 1] = int2_array(row->ncolumns, attnums);
 	replace[Anum_rule_attnums - 1] = true;
 	/* the tree holds object numbers of the dumped database: parse again */
 	if (row->expression != NULL)
@@ -758,8 +1345,7 @@ rowclone_rules_on_insert(PG_FUNCTION_ARGS)
 		req.relid = row->relid;
 		LockRelationOid(row->relid, AccessShareLock);
 		if (strcmp(row->kind, RULE_KIND_VALUE) == 0)
-			req.column = rowclone_column_by_attnum(rowclone_table_get(row->relid),
-												   DatumGetInt16(attnums[0]));
+			req.column = rowclone_column_by_attnum(rowclone_table_get(row->relid), attnums[0]);
 		req.text = row->expression;
 		with_catalog_search_path(cook_expression, &req);
 		values[Anum_rule_tree - 1] = CStringGetTextDatum(nodeToString(req.cooked));
@@ -882,6 +1468,7 @@ rowclone_set_value(PG_FUNCTION_ARGS)
 	RowcloneTable *table;
 	RowcloneColumn *col;
 	CookRequest req;
+	RuleRow    *rule;
 	List	   *parts;
 	char	   *name;
 
@@ -913,8 +1500,7 @@ rowclone_set_value(PG_FUNCTION_ARGS)
 				 errdetail("Copies compute generated columns again.")));
 	if (PG_ARGISNULL(2))
 	{
-		store_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name, false,
-				   NULL, NULL, true);
+		store_rule(new_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name), true);
 		PG_RETURN_VOID();
 	}
 	memset(&req, 0, sizeof(req));
@@ -923,8 +1509,10 @@ rowclone_set_value(PG_FUNCTION_ARGS)
 	req.text = TextDatumGetCString(PG_GETARG_DATUM(2));
 	cook_expression(&req);
 	with_catalog_search_path(deparse_qualified, &req);
-	store_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name, false,
-			   req.deparsed, nodeToString(req.cooked), false);
+	rule = new_rule(table->relid, RULE_KIND_VALUE, 1, &col->attnum, &col->name);
+	rule->expression = req.deparsed;
+	rule->tree = nodeToString(req.cooked);
+	store_rule(rule, false);
 	PG_RETURN_VOID();
 }
 
@@ -940,13 +1528,14 @@ rowclone_set_filter(PG_FUNCTION_ARGS)
 {
 	RowcloneTable *table;
 	CookRequest req;
+	RuleRow    *rule;
 
 	if (PG_ARGISNULL(0))
 		rowclone_null_argument("rel");
 	table = owned_table(PG_GETARG_OID(0));
 	if (PG_ARGISNULL(1))
 	{
-		store_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL, false, NULL, NULL, true);
+		store_rule(new_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL), true);
 		PG_RETURN_VOID();
 	}
 	memset(&req, 0, sizeof(req));
@@ -954,8 +1543,10 @@ rowclone_set_filter(PG_FUNCTION_ARGS)
 	req.text = TextDatumGetCString(PG_GETARG_DATUM(1));
 	cook_expression(&req);
 	with_catalog_search_path(deparse_qualified, &req);
-	store_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL, false,
-			   req.deparsed, nodeToString(req.cooked), false);
+	rule = new_rule(table->relid, RULE_KIND_FILTER, 0, NULL, NULL);
+	rule->expression = req.deparsed;
+	rule->tree = nodeToString(req.cooked);
+	store_rule(rule, false);
 	PG_RETURN_VOID();
 }
 

@@ -14,7 +14,11 @@
 
 /* Mark the foreign keys of table that a rule declares (catalog.c). */
 extern void rowclone_rules_apply(RowcloneTable *table);
+/* Add the links into table to its references (catalog.c). */
+extern void rowclone_rules_load_links_to(RowcloneTable *table);
 extern char *rowclone_value_sql(RowcloneTable *table, RowcloneColumn *col);
 extern char *rowclone_filter_sql(RowcloneTable *table);
+extern char *rowclone_link_condition_sql(RowcloneTable *table, RowcloneForeignKey *fk,
+										 const char *alias);
 
 #endif							/* ROWCLONE_RULES_H */

@@ -2,7 +2,8 @@
 # real tools, in custom and plain format, into a database where the
 # columns' numbers differ (the dumped table has a dropped column before
 # the rule's column, the restored one does not), and keep working there: a
-# declared reference is not followed, declared ownership is.
+# declared reference is not followed, declared ownership is, a link with a
+# discriminator is followed for its rows only.
 use strict;
 use warnings;
 
@@ -25,10 +26,17 @@ CREATE TABLE "Shop".review (id bigserial PRIMARY KEY, gone int,
                             "Restaurant Id" bigint REFERENCES "Shop".restaurant, stars int);
 CREATE TABLE "Shop".photo (id bigserial PRIMARY KEY,
                            restaurant_id bigint REFERENCES "Shop".restaurant ON DELETE SET NULL);
+CREATE TABLE "Shop".comment (id bigserial PRIMARY KEY, gone int, subject_type text,
+                             subject_id bigint, body text);
 ALTER TABLE "Shop".review DROP COLUMN gone;
+ALTER TABLE "Shop".comment DROP COLUMN gone;
 INSERT INTO "Shop".restaurant (name) VALUES ('Chez Luigi');
 INSERT INTO "Shop".review ("Restaurant Id", stars) VALUES (1, 5);
 INSERT INTO "Shop".photo (restaurant_id) VALUES (1);
+INSERT INTO "Shop".comment (subject_type, subject_id, body)
+VALUES ('Restaurant', 1, 'nice'), ('Photo', 1, 'sharp');
+SELECT clone_add_link('"Shop".comment', '{subject_id}', '"Shop".restaurant',
+                      when_column => 'subject_type', when_value => 'Restaurant');
 SELECT clone_set_reference('"Shop".review', ARRAY['"Restaurant Id"']);
 SELECT clone_set_reference('"Shop".photo', '{restaurant_id}', false);
 CREATE FUNCTION "Shop".copy_name(text) RETURNS text LANGUAGE sql AS $$SELECT $1 || ' (copy)'$$;
@@ -38,12 +46,15 @@ SELECT clone_set_value('restaurant', 'name', 'copy_name(name)');
 
 my $rules_sql = q{SELECT relation::text || ' ' || kind || ' ' || columns::text
                   FROM clone_rules() ORDER BY 1};
-my $want = qq{"Shop".photo ownership {restaurant_id}\n"Shop".restaurant value {name}\n"Shop".review reference {"Restaurant Id"}};
+my $want = qq{"Shop".comment link {subject_id}\n"Shop".photo ownership {restaurant_id}\n"Shop".restaurant value {name}\n"Shop".review reference {"Restaurant Id"}};
 is($node->safe_psql('src', qq{SET search_path = public; $rules_sql}), $want,
 	'the rules in the source database');
 is($node->safe_psql('src', q{SELECT attnums::text FROM rowclone_rule
                              WHERE rel = '"Shop".review'::regclass}),
 	'{3}', 'the rule names column 3 of the dumped table (column 2 was dropped)');
+my $link_sql = q{SELECT attnums::text || ' ' || target_attnums::text || ' ' || when_attnum
+                 FROM rowclone_rule WHERE kind = 'link'};
+is($node->safe_psql('src', $link_sql), '{4} {1} 3', 'the link names columns 4 and 3 of the dumped table');
 
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 my $port = $node->port;
@@ -55,6 +66,8 @@ my $clone_check = q{
 SELECT clone_row('"Shop".restaurant', 1, cascade => true) IS NOT NULL;
 SELECT (SELECT count(*) FROM "Shop".photo) || ' photos, ' ||
        (SELECT count(*) FROM "Shop".review) || ' reviews';
+SELECT string_agg(subject_type || ' ' || subject_id || ' ' || body, ', ' ORDER BY id)
+FROM "Shop".comment;
 SELECT string_agg(name, ', ' ORDER BY id) FROM "Shop".restaurant;
 };
 
@@ -82,8 +95,10 @@ for my $format ('custom', 'plain')
                               WHERE rel = '"Shop".review'::regclass}),
 		'{2}', "$format: the rule found its column again by name (now column 2)");
 	is($node->safe_psql($db, qq{SET search_path = public; $clone_check}),
-		"t\n2 photos, 1 reviews\nChez Luigi, Chez Luigi (copy)",
-		"$format: a cascade follows the declared ownership, not the declared reference, and the value rule names the copy through the function it was declared with");
+		"t\n2 photos, 1 reviews\nRestaurant 1 nice, Photo 1 sharp, Restaurant 2 nice\nChez Luigi, Chez Luigi (copy)",
+		"$format: a cascade follows the declared ownership, not the declared reference, the link for the restaurant's comment only, and the value rule names the copy through the function it was declared with");
+	is($node->safe_psql($db, $link_sql), '{3} {1} 2',
+		"$format: the link found its columns again by name (now columns 3 and 2)");
 	is($node->safe_psql($db, q{SELECT expression FROM rowclone_rule WHERE kind = 'value'}),
 		'"Shop".copy_name(name)', "$format: the rule's expression names its function with the schema");
 }
@@ -99,7 +114,7 @@ CREATE TABLE "Shop".review (id bigserial PRIMARY KEY, stars int);
 });
 my ($stdout, $stderr);
 $node->psql('partial', q{COPY rowclone_rule FROM STDIN;
-"Shop".review	reference	{3}	{"Restaurant Id"}	t	\N	\N
+"Shop".review	reference	{3}	{"Restaurant Id"}	t	\N	\N	\N	\N	\N	\N	\N	\N
 \.
 SELECT count(*) FROM rowclone_rule;},
 	stdout => \$stdout, stderr => \$stderr);
