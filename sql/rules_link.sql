@@ -155,6 +155,18 @@ SELECT relation, kind, columns FROM clone_rules() WHERE relation = 'activity'::r
 SELECT relation, depth, reached_by, not_followed FROM clone_plan('project')
 ORDER BY depth, relation::text;
 
+-- rowclone_rule is written by the rule functions and pg_restore; a row
+-- written by hand that is not a rule is refused, never read
+\set VERBOSITY default
+INSERT INTO rowclone_rule (rel) VALUES ('step');
+INSERT INTO rowclone_rule (rel, kind, attnums, columns) VALUES ('step', 'x', '{2}', '{next_id}');
+INSERT INTO rowclone_rule (rel, kind, attnums, columns) VALUES ('step', 'link', '{2}', '{next_id}');
+INSERT INTO rowclone_rule (rel, kind, attnums, columns, target, target_attnums, target_columns)
+VALUES ('step', 'link', '{2}', '{next_id}', 'step', '{1,2}', '{id}');
+INSERT INTO rowclone_rule (rel, kind, attnums, columns) VALUES ('step', 'reference', '{2}', '{NULL}');
+\set VERBOSITY terse
+SELECT count(*) FROM rowclone_rule WHERE rel = 'step'::regclass;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA lnk CASCADE;

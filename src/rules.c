@@ -147,54 +147,104 @@ rule_table_oid(void)
 	return OidIsValid(nsp) ? get_relname_relid("rowclone_rule", nsp) : InvalidOid;
 }
 
+/*
+ * A row the rule functions did not write (a superuser's INSERT, a restore
+ * of a damaged dump) is refused rather than read.
+ */
+static void
+malformed_rule(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("malformed row of rowclone_rule"),
+			 errdetail_internal("%s", detail),
+			 errhint("Declare copy rules with the rule functions (clone_set_reference, clone_add_link, clone_set_value, clone_set_filter).")));
+}
+
+/* Column column of a rule row: a one-dimensional array of n non-null attnums or names. */
+static void *
+rule_array(Datum *values, bool *nulls, int column, bool names, int n, const char *what)
+{
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			count;
+	void	   *out;
+
+	if (nulls[column - 1])
+		malformed_rule(psprintf("%s is null.", what));
+	if (names)
+		deconstruct_array(DatumGetArrayTypeP(values[column - 1]), NAMEOID, NAMEDATALEN, false,
+						  TYPALIGN_CHAR, &elems, &elem_nulls, &count);
+	else
+		deconstruct_array(DatumGetArrayTypeP(values[column - 1]), INT2OID, 2, true,
+						  TYPALIGN_SHORT, &elems, &elem_nulls, &count);
+	if (count != n || count > INDEX_MAX_KEYS)
+		malformed_rule(psprintf("%s has %d elements, the rule %d columns.", what, count, n));
+	out = palloc0((names ? sizeof(char *) : sizeof(AttrNumber)) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (elem_nulls[i])
+			malformed_rule(psprintf("%s has a null element.", what));
+		if (names)
+			((char **) out)[i] = pstrdup(NameStr(*DatumGetName(elems[i])));
+		else
+			((AttrNumber *) out)[i] = DatumGetInt16(elems[i]);
+	}
+	return out;
+}
+
 static RuleRow *
 read_rule(HeapTuple tup, TupleDesc desc)
 {
 	RuleRow    *row = palloc0(sizeof(RuleRow));
 	Datum		values[Natts_rule];
 	bool		nulls[Natts_rule];
-	Datum	   *elems;
-	bool	   *elem_nulls;
-	int			n;
+	bool		is_link;
 
 	heap_deform_tuple(tup, desc, values, nulls);
 	row->tid = tup->t_self;
 	row->tuple = heap_copytuple(tup);
+	if (nulls[Anum_rule_rel - 1] || nulls[Anum_rule_kind - 1] || nulls[Anum_rule_attnums - 1])
+		malformed_rule("rel, kind and attnums cannot be null.");
 	row->relid = DatumGetObjectId(values[Anum_rule_rel - 1]);
 	row->kind = TextDatumGetCString(values[Anum_rule_kind - 1]);
-	deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_attnums - 1]), INT2OID, 2, true,
-					  TYPALIGN_SHORT, &elems, &elem_nulls, &n);
-	row->ncolumns = n;
-	row->attnums = palloc(sizeof(AttrNumber) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		row->attnums[i] = DatumGetInt16(elems[i]);
-	deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_columns - 1]), NAMEOID, NAMEDATALEN,
-					  false, TYPALIGN_CHAR, &elems, &elem_nulls, &n);
-	row->columns = palloc(sizeof(char *) * Max(n, 1));
-	for (int i = 0; i < n && i < row->ncolumns; i++)
-		row->columns[i] = pstrdup(NameStr(*DatumGetName(elems[i])));
+	is_link = strcmp(row->kind, RULE_KIND_LINK) == 0;
+	if (strcmp(row->kind, RULE_KIND_REFERENCE) != 0 && strcmp(row->kind, RULE_KIND_VALUE) != 0 &&
+		strcmp(row->kind, RULE_KIND_FILTER) != 0 && !is_link)
+		malformed_rule(psprintf("\"%s\" is no kind of copy rule.", row->kind));
+	row->ncolumns = ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(values[Anum_rule_attnums - 1])),
+								   ARR_DIMS(DatumGetArrayTypeP(values[Anum_rule_attnums - 1])));
+	row->attnums = rule_array(values, nulls, Anum_rule_attnums, false, row->ncolumns, "attnums");
+	row->columns = rule_array(values, nulls, Anum_rule_columns, true, row->ncolumns, "columns");
+	if ((strcmp(row->kind, RULE_KIND_VALUE) == 0 && row->ncolumns != 1) ||
+		(strcmp(row->kind, RULE_KIND_FILTER) == 0 && row->ncolumns != 0) ||
+		(strcmp(row->kind, RULE_KIND_FILTER) != 0 && row->ncolumns == 0))
+		malformed_rule(psprintf("A %s rule cannot have %d columns.", row->kind, row->ncolumns));
 	row->is_reference = !nulls[Anum_rule_is_reference - 1] &&
 		DatumGetBool(values[Anum_rule_is_reference - 1]);
 	if (!nulls[Anum_rule_expression - 1])
 		row->expression = TextDatumGetCString(values[Anum_rule_expression - 1]);
 	if (!nulls[Anum_rule_tree - 1])
 		row->tree = TextDatumGetCString(values[Anum_rule_tree - 1]);
-	if (!nulls[Anum_rule_target - 1])
+	if ((strcmp(row->kind, RULE_KIND_VALUE) == 0 || strcmp(row->kind, RULE_KIND_FILTER) == 0) &&
+		row->expression == NULL)
+		malformed_rule(psprintf("A %s rule needs its expression.", row->kind));
+	if (is_link != !nulls[Anum_rule_target - 1])
+		malformed_rule("A link, and only a link, has a target.");
+	if (is_link)
 	{
 		row->target = DatumGetObjectId(values[Anum_rule_target - 1]);
-		deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_target_attnums - 1]), INT2OID, 2,
-						  true, TYPALIGN_SHORT, &elems, &elem_nulls, &n);
-		row->target_attnums = palloc0(sizeof(AttrNumber) * Max(row->ncolumns, 1));
-		for (int i = 0; i < n && i < row->ncolumns; i++)
-			row->target_attnums[i] = DatumGetInt16(elems[i]);
-		deconstruct_array(DatumGetArrayTypeP(values[Anum_rule_target_columns - 1]), NAMEOID,
-						  NAMEDATALEN, false, TYPALIGN_CHAR, &elems, &elem_nulls, &n);
-		row->target_columns = palloc0(sizeof(char *) * Max(row->ncolumns, 1));
-		for (int i = 0; i < row->ncolumns; i++)
-			row->target_columns[i] = pstrdup(i < n ? NameStr(*DatumGetName(elems[i])) : "");
+		row->target_attnums = rule_array(values, nulls, Anum_rule_target_attnums, false,
+										 row->ncolumns, "target_attnums");
+		row->target_columns = rule_array(values, nulls, Anum_rule_target_columns, true,
+										 row->ncolumns, "target_columns");
 	}
-	if (!nulls[Anum_rule_when_column - 1])
+	if (!nulls[Anum_rule_when_column - 1] || !nulls[Anum_rule_when_value - 1] ||
+		!nulls[Anum_rule_when_attnum - 1])
 	{
+		if (!is_link || nulls[Anum_rule_when_column - 1] || nulls[Anum_rule_when_value - 1] ||
+			nulls[Anum_rule_when_attnum - 1])
+			malformed_rule("when_attnum, when_column and when_value go together, in a link.");
 		row->when_attnum = DatumGetInt16(values[Anum_rule_when_attnum - 1]);
 		row->when_column = pstrdup(NameStr(*DatumGetName(values[Anum_rule_when_column - 1])));
 		row->when_value = TextDatumGetCString(values[Anum_rule_when_value - 1]);
@@ -1280,7 +1330,7 @@ restored_attnums(Oid relid, int n, char **names, AttrNumber *out)
 	for (int i = 0; i < n; i++)
 	{
 		out[i] = get_attnum(relid, names[i]);
-		if (out[i] == InvalidAttrNumber)
+		if (out[i] <= 0)		/* not there, or a system column */
 		{
 			ereport(WARNING,
 					(errmsg("copy rule of table \"%s\" left out: column \"%s\" does not exist",
