@@ -158,8 +158,14 @@ INSERT INTO tag (name) VALUES ('urgent'), ('later');
 INSERT INTO task_tag VALUES (1, 1), (2, 2), (3, 1);
 INSERT INTO receiver (name) VALUES ('ann'), ('bob'), ('cy');
 INSERT INTO notification (receiver_id, body) VALUES (1, 'Release 2.0 is out');
+-- polymorphic, as a Rails app or a Django GenericForeignKey keeps it:
+-- subject_type says which table subject_id points at, no foreign key
+CREATE TABLE comment (id bigserial PRIMARY KEY, subject_type text NOT NULL,
+                      subject_id bigint NOT NULL, body text NOT NULL);
+INSERT INTO comment (subject_type, subject_id, body)
+VALUES ('project', 1, 'Kick-off on Monday'), ('task', 2, 'Needs a staging server');
 CREATE ROLE rowclone_demo_user;
-GRANT SELECT, INSERT, UPDATE ON project, task, tag, task_tag, receiver, notification
+GRANT SELECT, INSERT, UPDATE ON project, task, tag, task_tag, receiver, notification, comment
     TO rowclone_demo_user;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO rowclone_demo_user;
 SET ROLE rowclone_demo_user;
