@@ -146,6 +146,7 @@ class FK:
 
     @property
     def followed(self):
+        # a link (on_delete 'LINK') is followed, as NO ACTION is
         if self.declared is not None:
             return self.declared == 'ownership'
         return self.on_delete not in ('SET NULL', 'SET DEFAULT')
@@ -443,9 +444,18 @@ class Builder:
 
     def add_fk(self, t, cols, parent, pcols, act, isa, unique):
         name = '%s_fk%d' % (t.name[:20], len(t.fks) + 1)
-        self.exec('ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s'
-                  % (t.qname(), qi(name), ', '.join(qi(c) for c in cols), parent.qname(),
-                     ', '.join(qi(c) for c in pcols), act))
+        if act == 'LINK':
+            # a copy rule instead of a constraint (clone_add_link): followed
+            # and remapped as a foreign key with NO ACTION
+            self.exec('SELECT %s.clone_add_link(%s::regclass, ARRAY[%s]::text[], %s::regclass, '
+                      'ARRAY[%s]::text[])'
+                      % (EXT, lit(t.qname()), ', '.join(lit(qi(c)) for c in cols),
+                         lit(parent.qname()), ', '.join(lit(qi(c)) for c in pcols)))
+            self.gen.stats['rule link'] += 1
+        else:
+            self.exec('ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s'
+                      % (t.qname(), qi(name), ', '.join(qi(c) for c in cols), parent.qname(),
+                         ', '.join(qi(c) for c in pcols), act))
         f = FK(name, t, cols, parent, pcols, act, isa, unique)
         t.fks.append(f)
         parent.incoming.append(f)
@@ -474,6 +484,8 @@ class Builder:
                                   'SET DEFAULT', 'RESTRICT'])
             unique = (not notnull and not t.partitioned and len(target) == 1
                       and rng.random() < 0.15)
+            if 'links' not in avoid and rng.random() < 0.2:
+                act = 'LINK'
             cols = []
             for k, pc in enumerate(target):
                 pcol = p.col(pc)
@@ -1816,6 +1828,7 @@ def main():
                    schemas=g.stats['schemas'], tables=g.stats['tables'],
                    by_function={k[6:]: v for k, v in g.stats.items() if k.startswith('calls ') and k != 'calls checked'},
                    ddl={k[4:]: v for k, v in g.stats.items() if k.startswith('ddl ')},
+                   rules={k[5:]: v for k, v in g.stats.items() if k.startswith('rule ')},
                    expected_errors=dict(sorted(g.errors.items())),
                    unexpected_errors=dict(sorted(g.unexpected.items())),
                    mismatches=sum(1 for f in g.findings if f['kind'] in ('mismatch', 'unexpected success', 'not atomic')),
