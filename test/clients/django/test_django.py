@@ -215,7 +215,7 @@ def cascade_restaurant():
           "the copied menu points at the copied restaurant")
     check(ir.menu.restaurant_id == ir.pk, "the original menu is untouched")
     check(list(copy.comments.all()) == [] and ir.comments.count() == 1,
-          "GenericForeignKey: comments are not copied by cascade (no foreign key; links are 0.2)")
+          "GenericForeignKey: comments are not copied by cascade without a link (no foreign key)")
     after = counts()
     check({k: after[k] - before[k] for k in after} ==
           {**{k: 0 for k in after}, "Place": 1, "Restaurant": 1, "ItalianRestaurant": 1,
@@ -247,6 +247,40 @@ def generic_foreign_key():
     check(copy.pk != c.pk and copy.content_object == copy_place and copy.body == c.body,
           "GenericForeignKey: a comment copied onto another object", copy.content_object)
     check(list(copy_place.comments.all()) == [copy], "GenericRelation lists the copy")
+
+
+@case
+def generic_foreign_key_link():
+    # clone_add_link: the GenericForeignKey's (content_type_id, object_id),
+    # one link per model that has comments
+    c = ir.comments.get()
+    ct = c.content_type
+    # a comment on a tag whose id is the restaurant's: not the restaurant's
+    other = Comment.objects.create(content_type=ContentType.objects.get_for_model(Tag),
+                                   object_id=ir.pk, body="on a tag")
+    sql("SELECT clone_add_link('shop_comment', '{object_id}', %s, "
+        "when_column => 'content_type_id', when_value => %s)",
+        [ct.model_class()._meta.db_table, str(ct.pk)])
+    try:
+        plan = sql("SELECT reached_by FROM clone_plan(%s) WHERE relation = 'shop_comment'::regclass",
+                   [type(ir)._meta.db_table])
+        check(len(plan) == 1 and plan[0][0].startswith("link (object_id) where content_type_id = "),
+              "clone_add_link: clone_plan reaches the comments through the link", plan)
+        before = Comment.objects.count()
+        copy = clone(ir, cascade=True, slug="da-luigi-link")
+        comments = list(copy.comments.all())
+        check(len(comments) == 1 and comments[0].body == c.body and comments[0].pk != c.pk,
+              "clone_add_link: the cascade copies the comment onto the copy",
+              [(x.pk, x.body) for x in comments])
+        check(Comment.objects.count() == before + 1 and list(ir.comments.all()) == [c],
+              "only the restaurant's comment is copied; the original keeps its own",
+              Comment.objects.count() - before)
+        other.refresh_from_db()
+        check(other.object_id == ir.pk and other.content_type.model_class() is Tag,
+              "the tag's comment with the same object_id is left alone")
+    finally:
+        sql("SELECT clone_drop_link('shop_comment', '{object_id}')")
+        other.delete()
 
 
 @case
