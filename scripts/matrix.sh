@@ -192,7 +192,7 @@ patch_binaries() {
 # version, built or unpacked if needed; empty when there is none, with
 # NO_SERVER saying why
 find_server() {
-	local v=$1 dest=$PREFIX/pg$1 build=$PREFIX/build-$1 fetched src jobs
+	local v=$1 dest=$PREFIX/pg$1 build=$PREFIX/build-$1 src jobs
 	PGC=
 	NO_SERVER=
 	if [ "$v" = 15 ]; then
@@ -319,7 +319,9 @@ run_version() {
 }
 
 WORKLOGS=$(mktemp -d -t rowclone-matrix-logs.XXXXXX)
-trap 'remove_work_copy' EXIT
+# fetched: the downloads of find_server, removed on the way out too (die)
+fetched=
+trap 'remove_work_copy; [ -z "$fetched" ] || rm -rf "$fetched"' EXIT
 MISSING_PACKAGES=()
 for p in "${MATRIX_PACKAGES[@]}"; do
 	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || MISSING_PACKAGES+=("$p")
