@@ -5,17 +5,20 @@
 #
 # Servers (SPEC "Supported servers"):
 #   15  the packaged server (/usr/lib/postgresql/15, what `make test` uses)
-#   17  trixie's postgresql-17 orig tarball, built from source
+#   17  trixie's binary packages (postgresql-17, postgresql-client-17,
+#       postgresql-server-dev-17 and the libraries they need, trixie's libc6
+#       among them), unpacked, not installed, and patched to run on that glibc
 #   18  sid's postgresql-18 orig tarball, built from source
 #   19  experimental's postgresql-19 orig tarball (the newest), built from source
 #   16  no Debian suite has it: not tested (the 15 and 18 shims cover it)
-# (On deb.debian.org, 17's and 19's tarballs are in their indexes but not in
-# the pool: they come out "skipped: no source".)
-# A built server is kept in MATRIX_PREFIX/pgV and reused when its
-# pg_config --version is that major version; a tarball is found through its
-# suite's Sources.xz index and checked against the SHA256 there. A version
-# whose source cannot be fetched prints "skipped: no source" and counts as
-# neither passed nor failed.
+# (On deb.debian.org, 17's and 19's orig tarballs are in their Sources.xz but
+# not in the pool, hence binaries for 17; 19 comes out "skipped: no source".)
+# A server is kept in MATRIX_PREFIX/pgV and reused when its
+# pg_config --version is that major version. A tarball is found through its
+# suite's Sources.xz index, a .deb through its suite's Packages.xz, and each
+# is checked against the SHA256 there. A version whose source or packages
+# cannot be fetched prints "skipped: no source" (or "no packages") and counts
+# as neither passed nor failed.
 #
 # Environment:
 #   MATRIX_VERSIONS  versions to run [15 17 18 19]
@@ -31,7 +34,7 @@ read -r -a VERSIONS <<<"${MATRIX_VERSIONS:-15 17 18 19}"
 PREFIX=${MATRIX_PREFIX:-/opt/rowclone-matrix}
 MIRROR=${MATRIX_MIRROR:-http://deb.debian.org/debian}
 CONFIGURE=(--without-icu --without-readline --without-zlib --without-llvm)
-MATRIX_PACKAGES=(gcc make perl bison flex curl xz-utils bzip2)
+MATRIX_PACKAGES=(gcc make perl bison flex curl xz-utils bzip2 patchelf)
 export PGISOLATIONTIMEOUT=${PGISOLATIONTIMEOUT:-600}
 unset MAKELEVEL MAKEFLAGS MFLAGS
 
@@ -73,24 +76,148 @@ fetch_source() {
 	mv "$dir/$file" "$dir/src.tar.bz2"
 }
 
+# binary_suites VERSION: the Debian suites whose binary packages make a server
+# of VERSION, the one with postgresql-VERSION first; a package is taken from
+# the first of them that has it (empty: only the source route)
+binary_suites() {
+	case $1 in
+	17) echo trixie ;;
+	*) ;;
+	esac
+}
+
+# fetch_binaries VERSION DIR DEST: unpack postgresql-VERSION,
+# postgresql-client-VERSION, postgresql-server-dev-VERSION and the libraries
+# they depend on (libc6 among them: these binaries need their own suite's
+# glibc) into DEST, each .deb checked against the SHA256 of its suite's
+# Packages.xz, without installing any; then point the server's programs and
+# modules at that glibc and those libraries (patch_binaries). Fails when a
+# suite or a package cannot be fetched.
+fetch_binaries() {
+	local v=$1 dir=$2 dest=$3 suites suite pkg sha file
+	read -r -a suites <<<"$(binary_suites "$v")"
+	[ ${#suites[@]} -gt 0 ] || return 1
+	: >"$dir/Packages"
+	for suite in "${suites[@]}"; do
+		curl -fsS --max-time 300 -o "$dir/Packages-$suite.xz" \
+			"$MIRROR/dists/$suite/main/binary-amd64/Packages.xz" || return 1
+		xz -dc "$dir/Packages-$suite.xz" >>"$dir/Packages"
+	done
+	# the packages and, transitively, the libraries (section libs) they
+	# depend on, first alternatives, but not LLVM (jit is off); the first
+	# stanza of a package wins
+	awk -v seeds="postgresql-$v postgresql-client-$v postgresql-server-dev-$v" '
+		/^Package: / { p = $2; first = !(p in file) }
+		/^Filename: / && first { file[p] = $2 }
+		/^SHA256: / && first { sha[p] = $2 }
+		/^Section: / && first { section[p] = $2 }
+		/^(Pre-)?Depends: / && first { sub(/^[^:]*: /, ""); deps[p] = deps[p] "," $0 }
+		END {
+			n = split(seeds, todo, " ")
+			while (n > 0) {
+				q = todo[n--]
+				if (q in seen) continue
+				seen[q] = 1
+				if (!(q in file)) { print "missing", "-", q; continue }
+				print q, sha[q], file[q]
+				m = split(deps[q], d, ",")
+				for (i = 1; i <= m; i++) {
+					x = d[i]
+					sub(/\|.*/, "", x); sub(/^ +/, "", x); sub(/[ (:].*/, "", x)
+					if (section[x] == "libs" && x !~ /^libllvm/) todo[++n] = x
+				}
+			}
+		}' "$dir/Packages" >"$dir/want"
+	if grep -q '^missing ' "$dir/want"; then
+		echo "no package $(awk '$1 == "missing" { print $3 }' "$dir/want" | tr '\n' ' ')in ${suites[*]}"
+		return 1
+	fi
+	step "server $v: unpacking $(wc -l <"$dir/want") packages of ${suites[*]} into $dest"
+	if ! { as_root rm -rf "$dest" && as_root mkdir -p "$dest"; }; then
+		die "cannot make $dest"
+	fi
+	while read -r pkg sha file; do
+		curl -fsS --max-time 900 -o "$dir/$pkg.deb" "$MIRROR/$file" || { echo "cannot fetch $file"; return 1; }
+		echo "$sha  $dir/$pkg.deb" | sha256sum -c --quiet - ||
+			die "${file##*/}: SHA256 does not match the Packages index"
+		as_root dpkg-deb -x "$dir/$pkg.deb" "$dest" || die "${file##*/}: cannot unpack it"
+		rm -f "$dir/$pkg.deb"
+	done <"$dir/want"
+	patch_binaries "$v" "$dest"
+}
+
+# is_elf FILE: whether FILE is an ELF object
+is_elf() {
+	[ -f "$1" ] && [ ! -L "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]
+}
+
+# patch_binaries VERSION DEST: the unpacked server's programs run under DEST's
+# glibc (their interpreter) and find their libraries, and the modules the
+# server loads theirs, in DEST only (DT_RPATH, which also covers the libraries
+# they load); DEST/bin/pg_config is the packaged one, which reports paths
+# relative to where it is. Checks that each of them resolves every library
+# inside DEST; dies when one does not.
+patch_binaries() {
+	local v=$1 dest=$2 ld rpath f out bad=0
+	ld=$dest/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+	[ -x "$ld" ] || die "server $v: no $ld after unpacking libc6"
+	rpath=$dest/usr/lib/x86_64-linux-gnu:$dest/lib/x86_64-linux-gnu
+	for f in "$dest/usr/lib/postgresql/$v/bin/"* \
+		"$dest/usr/lib/postgresql/$v/lib/pgxs/src/test/regress/pg_regress" \
+		"$dest/usr/lib/postgresql/$v/lib/pgxs/src/test/isolation/"{pg_isolation_regress,isolationtester} \
+		"$dest/usr/lib/postgresql/$v/lib/"*.so; do
+		is_elf "$f" || continue
+		# the JIT provider needs LLVM, which is not unpacked (jit is off)
+		case ${f##*/} in llvmjit*) continue ;; esac
+		if patchelf --print-interpreter "$f" >/dev/null 2>&1; then
+			as_root patchelf --set-interpreter "$ld" "$f" || die "patchelf --set-interpreter $f failed"
+		fi
+		as_root patchelf --force-rpath --set-rpath "$rpath" "$f" || die "patchelf --set-rpath $f failed"
+		# every library it names, found inside DEST
+		out=$("$ld" --list "$f" 2>&1) || true
+		if grep -q 'not found' <<<"$out" ||
+			awk -v d="$dest/" '$2 == "=>" && index($3, d) != 1 { bad = 1 } END { exit !bad }' <<<"$out"; then
+			printf '%s:\n%s\n' "$f" "$out"
+			bad=1
+		fi
+	done
+	[ "$bad" = 0 ] || die "server $v: some programs or modules do not resolve their libraries inside $dest"
+	if ! { as_root mkdir -p "$dest/bin" &&
+		as_root ln -sfn "../usr/lib/postgresql/$v/bin/pg_config" "$dest/bin/pg_config"; }; then
+		die "cannot link $dest/bin/pg_config"
+	fi
+}
+
 # find_server VERSION: set PGC to the pg_config of a server of that major
-# version, built if needed; empty when there is no source for it
+# version, built or unpacked if needed; empty when there is none, with
+# NO_SERVER saying why
 find_server() {
-	local v=$1 dest=$PREFIX/pg$1 build=$PREFIX/build-$1 fetched src jobs
+	local v=$1 dest=$PREFIX/pg$1 build=$PREFIX/build-$1 src jobs
 	PGC=
+	NO_SERVER=
 	if [ "$v" = 15 ]; then
 		PGC=/usr/lib/postgresql/15/bin/pg_config
 		return 0
 	fi
 	if [ -x "$dest/bin/pg_config" ] &&
-		[[ $("$dest/bin/pg_config" --version) =~ ^PostgreSQL\ $v[^0-9] ]]; then
+		[[ $("$dest/bin/pg_config" --version) =~ ^PostgreSQL\ ${v}[^0-9] ]]; then
 		step "server $v: reusing $dest ($("$dest/bin/pg_config" --version))"
 		PGC=$dest/bin/pg_config
 		return 0
 	fi
-	fetched=$(mktemp -d -t rowclone-matrix-src.XXXXXX)
+	fetched=$(mktemp -d -t rowclone-matrix-fetch.XXXXXX)
+	if [ -n "$(binary_suites "$v")" ]; then
+		if fetch_binaries "$v" "$fetched" "$dest"; then
+			PGC=$dest/bin/pg_config
+		else
+			NO_SERVER="no packages"
+		fi
+		rm -rf "$fetched"
+		return 0
+	fi
 	if ! fetch_source "$v" "$fetched"; then
 		rm -rf "$fetched"
+		NO_SERVER="no source"
 		return 0
 	fi
 	step "server $v: building into $dest (configure ${CONFIGURE[*]})"
@@ -127,8 +254,8 @@ run_version() {
 	find_server "$v"
 	pgc=$PGC
 	if [ -z "$pgc" ]; then
-		echo "PostgreSQL $v: skipped: no source"
-		summary+=("$v: skipped: no source")
+		echo "PostgreSQL $v: skipped: $NO_SERVER"
+		summary+=("$v: skipped: $NO_SERVER")
 		return 0
 	fi
 	bindir=$("$pgc" --bindir)
@@ -192,7 +319,9 @@ run_version() {
 }
 
 WORKLOGS=$(mktemp -d -t rowclone-matrix-logs.XXXXXX)
-trap 'remove_work_copy' EXIT
+# fetched: the downloads of find_server, removed on the way out too (die)
+fetched=
+trap 'remove_work_copy; [ -z "$fetched" ] || rm -rf "$fetched"' EXIT
 MISSING_PACKAGES=()
 for p in "${MATRIX_PACKAGES[@]}"; do
 	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || MISSING_PACKAGES+=("$p")
