@@ -117,6 +117,7 @@ class Col:
         self.identity = identity    # None, 'ALWAYS', 'BY DEFAULT'
         self.generated = generated  # SQL expression or None
         self.protected = False      # a generated column depends on it
+        self.choices = None         # values the data takes (a link's discriminator)
 
     @property
     def fresh_default(self):
@@ -141,8 +142,14 @@ class FK:
         self.pcols = pcols
         self.on_delete = on_delete
         self.declared = None        # copy rule: 'reference' or 'ownership'
+        self.when = None            # a link's discriminator: (column, value)
         self.isa = isa
         self.unique = unique
+
+    def applies(self, snap, i):
+        """Does row i of the child (in snap) have this reference?  A link
+        with a discriminator only where its column has the value."""
+        return self.when is None or snap.val(i, self.when[0]) == self.when[1]
 
     @property
     def followed(self):
@@ -442,21 +449,25 @@ class Builder:
         for (fc, parent, pc, act, isa, uniq) in fks:
             self.add_fk(t, fc, parent, pc, act, isa, uniq)
 
-    def add_fk(self, t, cols, parent, pcols, act, isa, unique):
+    def add_fk(self, t, cols, parent, pcols, act, isa, unique, when=None):
         name = '%s_fk%d' % (t.name[:20], len(t.fks) + 1)
         if act == 'LINK':
             # a copy rule instead of a constraint (clone_add_link): followed
-            # and remapped as a foreign key with NO ACTION
+            # and remapped as a foreign key with NO ACTION, where it has a
+            # discriminator only for the rows with its value
             self.exec('SELECT %s.clone_add_link(%s::regclass, ARRAY[%s]::text[], %s::regclass, '
-                      'ARRAY[%s]::text[])'
+                      'ARRAY[%s]::text[]%s)'
                       % (EXT, lit(t.qname()), ', '.join(lit(qi(c)) for c in cols),
-                         lit(parent.qname()), ', '.join(lit(qi(c)) for c in pcols)))
-            self.gen.stats['rule link'] += 1
+                         lit(parent.qname()), ', '.join(lit(qi(c)) for c in pcols),
+                         '' if when is None else ', when_column => %s, when_value => %s'
+                         % (lit(qi(when[0])), lit(when[1]))))
+            self.gen.stats['rule link' + ('' if when is None else ' with discriminator')] += 1
         else:
             self.exec('ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s'
                       % (t.qname(), qi(name), ', '.join(qi(c) for c in cols), parent.qname(),
                          ', '.join(qi(c) for c in pcols), act))
         f = FK(name, t, cols, parent, pcols, act, isa, unique)
+        f.when = when
         t.fks.append(f)
         parent.incoming.append(f)
         return f
@@ -502,7 +513,17 @@ class Builder:
                 pass
             if unique:
                 t.uniques.append(tuple(c.name for c in cols))
-            self.add_fk(t, [c.name for c in cols], p, target, act, False, unique)
+            when = None
+            if act == 'LINK' and rng.random() < 0.5:
+                # a polymorphic reference: the type column says which rows have it
+                dn = N('type of %s %d' % (p.name, len(t.fks) + 1))
+                d = Col(dn, 'text')
+                d.protected = True
+                d.choices = ['a', 'b']
+                self.exec('ALTER TABLE %s ADD COLUMN %s text' % (t.qname(), qi(dn)))
+                t.cols.append(d)
+                when = (dn, 'a')
+            self.add_fk(t, [c.name for c in cols], p, target, act, False, unique, when)
 
     # ---- data
 
@@ -544,6 +565,8 @@ class Builder:
                         if c.default_sql is not None and rng.random() < 0.3:
                             continue
                         v = rand_value(rng, c.typ)[0]
+                        if c.choices:
+                            v = lit(rng.choice(c.choices))
                         if v is None and not c.nullable:
                             continue
                         colnames.append(c.name)
@@ -854,7 +877,8 @@ class Gen:
                     if None in v:
                         continue
                     for ci in snap[f.child.name].index(f.cols).get(v, []):
-                        add(f.child, ci, d + 1, False)
+                        if f.applies(snap[f.child.name], ci):
+                            add(f.child, ci, d + 1, False)
         return depth
 
     # ---- random call arguments
@@ -1363,7 +1387,7 @@ class Gen:
                             else:
                                 v = s.val(i, cn)
                                 for f in t.fks:
-                                    if cn in f.cols:
+                                    if cn in f.cols and f.applies(s, i):
                                         pv = s.vals(i, f.cols)
                                         hits = snap[f.parent.name].index(f.pcols).get(pv, [])
                                         if any((f.parent.name, h) in depth for h in hits):
@@ -1496,7 +1520,7 @@ class Gen:
             remap_cols = set()
             fk_targets = []
             for f in t.fks:
-                if any(c in tov or c in trs for c in f.cols):
+                if any(c in tov or c in trs for c in f.cols) or not f.applies(sb, i):
                     continue
                 pv = sb.vals(i, f.cols)
                 hits = [h for h in before[f.parent.name].index(f.pcols).get(pv, [])
