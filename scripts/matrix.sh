@@ -9,10 +9,13 @@
 #       postgresql-server-dev-17 and the libraries they need, trixie's libc6
 #       among them), unpacked, not installed, and patched to run on that glibc
 #   18  sid's postgresql-18 orig tarball, built from source
-#   19  experimental's postgresql-19 orig tarball (the newest), built from source
+#   19  experimental's binary packages (postgresql-19, postgresql-client-19,
+#       postgresql-server-dev-19), with sid's libc6 and libraries, the same way
 #   16  no Debian suite has it: not tested (the 15 and 18 shims cover it)
 # (On deb.debian.org, 17's and 19's orig tarballs are in their Sources.xz but
-# not in the pool, hence binaries for 17; 19 comes out "skipped: no source".)
+# not in the pool, hence binaries.) The extension is built by this machine's
+# gcc against the unpacked headers, without the options of the server's CFLAGS
+# that this gcc does not know.
 # A server is kept in MATRIX_PREFIX/pgV and reused when its
 # pg_config --version is that major version. A tarball is found through its
 # suite's Sources.xz index, a .deb through its suite's Packages.xz, and each
@@ -76,12 +79,14 @@ fetch_source() {
 	mv "$dir/$file" "$dir/src.tar.bz2"
 }
 
-# binary_suites VERSION: the Debian suites whose binary packages make a server
-# of VERSION, the one with postgresql-VERSION first; a package is taken from
-# the first of them that has it (empty: only the source route)
+# binary_suites VERSION: "PGSUITE LIBSUITE", the Debian suites whose binary
+# packages make a server of VERSION: the packages of postgresql-VERSION's
+# source from PGSUITE, the libraries they need from LIBSUITE (empty: that
+# version is built from source)
 binary_suites() {
 	case $1 in
-	17) echo trixie ;;
+	17) echo trixie trixie ;;
+	19) echo experimental sid ;;
 	*) ;;
 	esac
 }
@@ -96,23 +101,34 @@ binary_suites() {
 fetch_binaries() {
 	local v=$1 dir=$2 dest=$3 suites suite pkg sha file
 	read -r -a suites <<<"$(binary_suites "$v")"
-	[ ${#suites[@]} -gt 0 ] || return 1
-	: >"$dir/Packages"
+	[ ${#suites[@]} = 2 ] || return 1
 	for suite in "${suites[@]}"; do
+		[ -f "$dir/Packages-$suite" ] && continue
 		curl -fsS --max-time 300 -o "$dir/Packages-$suite.xz" \
 			"$MIRROR/dists/$suite/main/binary-amd64/Packages.xz" || return 1
-		xz -dc "$dir/Packages-$suite.xz" >>"$dir/Packages"
+		xz -d "$dir/Packages-$suite.xz" || return 1
 	done
 	# the packages and, transitively, the libraries (section libs) they
-	# depend on, first alternatives, but not LLVM (jit is off); the first
-	# stanza of a package wins
-	awk -v seeds="postgresql-$v postgresql-client-$v postgresql-server-dev-$v" '
-		/^Package: / { p = $2; first = !(p in file) }
-		/^Filename: / && first { file[p] = $2 }
-		/^SHA256: / && first { sha[p] = $2 }
-		/^Section: / && first { section[p] = $2 }
-		/^(Pre-)?Depends: / && first { sub(/^[^:]*: /, ""); deps[p] = deps[p] "," $0 }
+	# depend on, first alternatives, but not LLVM (jit is off): a package of
+	# postgresql-VERSION's source from PGSUITE's index (read first), any
+	# other from LIBSUITE's
+	awk -v src="postgresql-$v" -v seeds="postgresql-$v postgresql-client-$v postgresql-server-dev-$v" '
+		function keep() {
+			if (p != "" && !(p in file) && (part == 2 || source == src)) {
+				file[p] = f; sha[p] = h; section[p] = sec; deps[p] = dep
+			}
+			p = ""; source = ""; f = ""; h = ""; sec = ""; dep = ""
+		}
+		FNR == 1 { keep(); part++ }
+		/^$/ { keep(); next }
+		/^Package: / { p = $2; if (source == "") source = $2 }
+		/^Source: / { source = $2 }
+		/^Filename: / { f = $2 }
+		/^SHA256: / { h = $2 }
+		/^Section: / { sec = $2 }
+		/^(Pre-)?Depends: / { sub(/^[^:]*: /, ""); dep = dep "," $0 }
 		END {
+			keep()
 			n = split(seeds, todo, " ")
 			while (n > 0) {
 				q = todo[n--]
@@ -127,12 +143,12 @@ fetch_binaries() {
 					if (section[x] == "libs" && x !~ /^libllvm/) todo[++n] = x
 				}
 			}
-		}' "$dir/Packages" >"$dir/want"
+		}' "$dir/Packages-${suites[0]}" "$dir/Packages-${suites[1]}" >"$dir/want"
 	if grep -q '^missing ' "$dir/want"; then
 		echo "no package $(awk '$1 == "missing" { print $3 }' "$dir/want" | tr '\n' ' ')in ${suites[*]}"
 		return 1
 	fi
-	step "server $v: unpacking $(wc -l <"$dir/want") packages of ${suites[*]} into $dest"
+	step "server $v: unpacking $(wc -l <"$dir/want") packages (postgresql-$v's from ${suites[0]}, libraries from ${suites[1]}) into $dest"
 	if ! { as_root rm -rf "$dest" && as_root mkdir -p "$dest"; }; then
 		die "cannot make $dest"
 	fi
@@ -239,6 +255,16 @@ find_server() {
 	PGC=$dest/bin/pg_config
 }
 
+# unknown_cflags PG_CONFIG: the options of its CFLAGS that its compiler, as
+# this machine has it, does not recognize (a server from a newer suite names
+# the warnings of that suite's gcc), one a line
+unknown_cflags() {
+	local cflags
+	read -r -a cflags <<<"$("$1" --cflags)"
+	{ LC_ALL=C "$("$1" --cc)" "${cflags[@]}" -fsyntax-only -x c /dev/null 2>&1 || true; } |
+		sed -n "s/.*unrecognized command-line option '\([^']*\)'.*/\1/p" | sort -u
+}
+
 # as_cluster_user CMD...: as postgres when we are root (initdb refuses root)
 as_cluster_user() {
 	if is_root; then
@@ -250,7 +276,8 @@ as_cluster_user() {
 
 # run_version VERSION: build rowclone against it and run the suites
 run_version() {
-	local v=$1 pgc bindir data sock log passed=0 failed=0 rc s
+	local v=$1 pgc bindir data sock log passed=0 failed=0 rc s unknown f
+	local make_cflags=() cflags=()
 	find_server "$v"
 	pgc=$PGC
 	if [ -z "$pgc" ]; then
@@ -259,11 +286,20 @@ run_version() {
 		return 0
 	fi
 	bindir=$("$pgc" --bindir)
+	unknown=$(unknown_cflags "$pgc")
+	if [ -n "$unknown" ]; then
+		read -r -a cflags <<<"$("$pgc" --cflags)"
+		for f in "${cflags[@]}"; do
+			grep -qxF -e "$f" <<<"$unknown" || make_cflags+=("$f")
+		done
+		step "PostgreSQL $v: $("$pgc" --cc) does not know $(echo "$unknown" | tr '\n' ' ')(from its CFLAGS): building without them"
+		make_cflags=("CFLAGS=${make_cflags[*]}")
+	fi
 	make_work_copy
 	step "PostgreSQL $v ($("$pgc" --version)): build with -Werror in $WORK"
 	as_cluster_user make -C "$WORK" --no-print-directory clean PG_CONFIG="$pgc" >/dev/null
 	if ! as_cluster_user make -C "$WORK" --no-print-directory -j2 PG_CONFIG="$pgc" \
-		ROWCLONE_WERROR=1 with_llvm=no >"$WORK/build.log" 2>&1; then
+		ROWCLONE_WERROR=1 with_llvm=no "${make_cflags[@]}" >"$WORK/build.log" 2>&1; then
 		cat "$WORK/build.log"
 		echo "PostgreSQL $v: build FAILED"
 		total_failed=$((total_failed + 1))
