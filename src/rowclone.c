@@ -22,8 +22,10 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/tuplestore.h"
 
 #include "catalog.h"
+#include "compat.h"
 #include "execute.h"
 #include "graph.h"
 #include "keys.h"
@@ -51,11 +53,11 @@ static const RowcloneOptionArgs clone_args = {2, 3, 4, 5, 6, false};
 static const RowcloneOptionArgs rows_args = {2, 3, 4, 5, 6, true};
 static const RowcloneOptionArgs plan_args = {-1, -1, 1, 2, 3, false};
 
-/* One overrides object, re-keyed (see overrides_param), pushed to *state. */
-static JsonbValue *
-push_rekeyed(JsonbParseState **state, RowclonePlan *plan, JsonbContainer *obj)
+/* One overrides object, re-keyed (see overrides_param), pushed to b. */
+static void
+push_rekeyed(RowcloneJsonbBuilder *b, RowclonePlan *plan, JsonbContainer *obj)
 {
-	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	rowclone_jsonb_push(b, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < plan->noverrides; i++)
 	{
 		const char *raw = plan->override_keys[i];
@@ -66,12 +68,12 @@ push_rekeyed(JsonbParseState **state, RowclonePlan *plan, JsonbContainer *obj)
 		k.type = jbvString;
 		k.val.string.val = slot;
 		k.val.string.len = strlen(slot);
-		pushJsonbValue(state, WJB_KEY, &k);
+		rowclone_jsonb_push(b, WJB_KEY, &k);
 		v = getKeyJsonValueFromContainer(obj, raw, strlen(raw), NULL);
 		Assert(v != NULL);
-		pushJsonbValue(state, WJB_VALUE, v);
+		rowclone_jsonb_push(b, WJB_VALUE, v);
 	}
-	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	rowclone_jsonb_push(b, WJB_END_OBJECT, NULL);
 }
 
 /*
@@ -82,20 +84,20 @@ push_rekeyed(JsonbParseState **state, RowclonePlan *plan, JsonbContainer *obj)
 static Datum
 overrides_param(RowclonePlan *plan, Jsonb *ov)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
+	RowcloneJsonbBuilder b;
 
+	memset(&b, 0, sizeof(b));
 	if (!JB_ROOT_IS_ARRAY(ov))
-		res = push_rekeyed(&state, plan, &ov->root);
+		push_rekeyed(&b, plan, &ov->root);
 	else
 	{
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		rowclone_jsonb_push(&b, WJB_BEGIN_ARRAY, NULL);
 		for (int e = 0; e < (int) JB_ROOT_COUNT(ov); e++)
-			push_rekeyed(&state, plan,
+			push_rekeyed(&b, plan,
 						 getIthJsonbValueFromContainer(&ov->root, e)->val.binary.data);
-		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+		rowclone_jsonb_push(&b, WJB_END_ARRAY, NULL);
 	}
-	return JsonbPGetDatum(JsonbValueToJsonb(res));
+	return JsonbPGetDatum(JsonbValueToJsonb(b.result));
 }
 
 /* Lock the source table and make sure it exists. */

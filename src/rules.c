@@ -63,6 +63,7 @@
 #include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/tuplestore.h"
 #include "utils/typcache.h"
 
 #include "compat.h"
@@ -306,7 +307,7 @@ read_rules(Oid relid, LOCKMODE lockmode, Relation *rel_out)
 {
 	Oid			rules_oid = rule_table_oid();
 	Relation	rel;
-	TableScanDesc scan;
+	SysScanDesc scan;
 	Snapshot	snapshot;
 	ScanKeyData key;
 	HeapTuple	tup;
@@ -319,10 +320,10 @@ read_rules(Oid relid, LOCKMODE lockmode, Relation *rel_out)
 	rel = table_open(rules_oid, lockmode);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	ScanKeyInit(&key, Anum_rule_rel, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
-	scan = table_beginscan(rel, snapshot, OidIsValid(relid) ? 1 : 0, &key);
-	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	scan = systable_beginscan(rel, InvalidOid, false, snapshot, OidIsValid(relid) ? 1 : 0, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
 		rows = lappend(rows, read_rule(tup, RelationGetDescr(rel)));
-	table_endscan(scan);
+	systable_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	if (rel_out)
 		*rel_out = rel;
