@@ -118,6 +118,7 @@ class Col:
         self.generated = generated  # SQL expression or None
         self.protected = False      # a generated column depends on it
         self.choices = None         # values the data takes (a link's discriminator)
+        self.starred = False        # clone_set_value: coalesce(col, '') || '*'
 
     @property
     def fresh_default(self):
@@ -170,6 +171,7 @@ class Table:
         self.partitioned = False
         self.partitions = []
         self.uniques = []           # tuples of column names (pk included)
+        self.filter = False         # clone_set_filter: "r id" % 3 <> 0
         self.fks = []               # outgoing
         self.incoming = []
         self.oid = None
@@ -734,6 +736,24 @@ class Gen:
                     EXT, lit(t.qname()), ', '.join(lit(qi(c)) for c in f.cols),
                     'true' if f.declared == 'reference' else 'false'))
                 self.stats['rule ' + f.declared] += 1
+        # value rules on text columns, filters on rows (kept from DDL: the
+        # column is protected, "r id" is never dropped)
+        for t in self.m.tables:
+            cands = [c for c in t.cols if c.kind == 'payload' and c.typ == 'text' and not c.protected
+                     and not c.choices and not any(c.name in u for u in t.uniques)]
+            if cands and rng.random() < 0.2:
+                c = rng.choice(cands)
+                c.starred = True
+                c.protected = True
+                self.exec('SELECT %s.clone_set_value(%s::regclass, %s, %s)' % (
+                    EXT, lit(t.qname()), lit(qi(c.name)),
+                    lit("coalesce(%s, '') || '*'" % qi(c.name))))
+                self.stats['rule value'] += 1
+            if rng.random() < 0.15:
+                t.filter = True
+                self.exec('SELECT %s.clone_set_filter(%s::regclass, %s)' % (
+                    EXT, lit(t.qname()), lit('%s %% 3 <> 0' % qi(RID))))
+                self.stats['rule filter'] += 1
         self.conn.commit()
         self.stats['schemas'] += 1
         self.stats['tables'] += len(self.m.tables)
@@ -877,6 +897,9 @@ class Gen:
                     if None in v:
                         continue
                     for ci in snap[f.child.name].index(f.cols).get(v, []):
+                        # a filter rule leaves out rows reached through references
+                        if f.child.filter and int(snap[f.child.name].val(ci, RID)) % 3 == 0:
+                            continue
                         if f.applies(snap[f.child.name], ci):
                             add(f.child, ci, d + 1, False)
         return depth
@@ -1546,6 +1569,10 @@ class Gen:
                                                % (tn, c.name, got, src))
                         elif got != (c.default_text if c.default_sql is not None else None):
                             raise Mismatch('%s.%s reset: %r, default is %r' % (tn, c.name, got, c.default_text))
+                    elif c.starred:
+                        if got != (src or '') + '*':
+                            raise Mismatch('%s.%s of the copy of r id=%s: %r, value rule says %r'
+                                           % (tn, c.name, sb.val(i, RID), got, (src or '') + '*'))
                     elif c.identity or (c.name in t.pk and fresh_key_value(t, c)):
                         if got is None or got == src:
                             raise Mismatch('%s.%s of the copy of r id=%s: %r is not fresh (source %r)'
