@@ -89,6 +89,31 @@ SELECT clone_row('step', 1, cascade => true) AS s \gset
 SELECT s.name, n.name AS next FROM step s JOIN step n ON n.id = s.next_id
 WHERE s.id >= :s ORDER BY s.id;
 
+-- a diamond: a note hangs off its project (a foreign key) and off one of
+-- its tasks (a link); it is copied once, both references at the copies
+CREATE TABLE note (id serial PRIMARY KEY,
+                   project_id bigint NOT NULL REFERENCES project ON DELETE CASCADE,
+                   task_ref bigint, body text);
+INSERT INTO note (project_id, task_ref, body) VALUES (1, 1, 'design notes');
+SELECT clone_add_link('note', '{task_ref}', 'task');
+SELECT clone_row('project', 1, cascade => true) AS p2 \gset
+SELECT n.body, t.title FROM note n JOIN task t ON t.id = n.task_ref
+WHERE n.project_id = :p2 AND t.project_id = :p2;
+
+-- a hostile search_path cannot change how a discriminator compares: the
+-- generated SQL names pg_catalog's operator and type
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.always(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.always);
+SET search_path = evil, pg_catalog, lnk, public;
+SELECT count(*) AS before FROM attachment \gset
+SELECT clone_row('project', 2, cascade => true) > 0 AS copied;
+SELECT count(*) - :before AS attachments_copied FROM attachment;
+SET search_path = lnk, public;
+SET client_min_messages = warning;
+DROP SCHEMA evil CASCADE;
+RESET client_min_messages;
+
 -- errors: nothing is stored
 \set VERBOSITY default
 SELECT clone_add_link('attachment', '{owner_id}', 'activity');
