@@ -776,7 +776,8 @@ remap_arrays(CloneState *st, RowcloneRemap *remap, Datum *out)
 
 /*
  * Parameters of node's INSERT from position n on: the key maps of the
- * referenced copies it joins, in the order of their parameters.
+ * referenced copies it joins, in the order of their parameters (the
+ * referenced values of an untracked table's incoming edges follow them).
  */
 static int
 remap_params(CloneState *st, RowcloneNode *node, Datum *params, int n)
@@ -789,8 +790,7 @@ remap_params(CloneState *st, RowcloneNode *node, Datum *params, int n)
 			if (node->remaps[r].join_param == n + 1)
 				remap = &node->remaps[r];
 		if (remap == NULL)
-			elog(ERROR, "rowclone: no key map for parameter $%d of \"%s\"",
-				 n + 1, node->display_name);
+			break;
 		n += remap_arrays(st, remap, &params[n]);
 	}
 	return n;
@@ -880,6 +880,7 @@ write_copies(CloneState *st)
 			params[n++] = source_flags(st, i);
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
+		n = remap_params(st, node, params, n);
 		/* no key: the referenced values of copied rows within max_depth */
 		foreach(lc, node->incoming)
 		{
@@ -893,8 +894,9 @@ write_copies(CloneState *st)
 			for (int k = 0; k < edge->nkeys; k++)
 				params[n++] = column_array(parent, edge->parent_fetch_col[k], 0, upto);
 		}
-		n = remap_params(st, node, params, n);
-		Assert(n == node->insert_nparams);
+		if (n != node->insert_nparams)
+			elog(ERROR, "rowclone: %d of %d parameters of the INSERT of \"%s\" made",
+				 n, node->insert_nparams, node->display_name);
 		if (node->insert_sorts)
 		{
 			/*

@@ -1279,8 +1279,8 @@ warn_unique_copies(RowcloneNode *node, RowcloneTable *table, bool *copied_as_is)
  * referenced copies ON copy and key].  All copies of every row in one
  * statement.  Parameters: t's key map (an untracked table: the number of
  * copies, m.c from generate_series), the overrides jsonb if the table has
- * non-key overrides, the referenced values of incoming edges (untracked),
- * then the key map of each joined referenced table.
+ * non-key overrides, the key map of each joined referenced table, then the
+ * referenced values of the incoming edges no key map gives (untracked).
  *
  * Also classifies the columns for clone_plan; prepares only with prepare.
  */
@@ -1301,6 +1301,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	ListCell   *lc;
 
 	StringInfoData incoming;
+	List	   *incoming_conds = NIL;
 	int			ov_param;
 	bool		draws_ordered_keys = false;
 	/* keys follow the rules in the INSERT, not made in C */
@@ -1357,34 +1358,6 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	ov_param = nargs + 1;
 	if (node->insert_takes_overrides)
 		argtypes[nargs++] = JSONBOID;
-
-	/*
-	 * A table without a key copies, in one statement, every row that
-	 * references a copied row through a followed key: one LEFT JOIN per
-	 * such key to the referenced values, and a WHERE that any matched.
-	 */
-	for (int e = 0; e < b->g->nedges && node->untracked; e++)
-	{
-		RowcloneEdge *edge = &b->g->edges[e];
-		RowcloneForeignKey *fk = b->edge_fk_array[e];
-		RowcloneTable *parent = b->tables[edge->parent];
-		const char *prefix[] = {"k"};
-		char	   *alias = psprintf("e%d", e);
-		Oid			types[INDEX_MAX_KEYS];
-
-		if (edge->child != i)
-			continue;
-		node->incoming = lappend_int(node->incoming, e);
-		for (int k = 0; k < fk->nkeys; k++)
-			types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
-		appendStringInfoString(&incoming, " LEFT JOIN ");
-		append_unnest(&incoming, nargs + 1, fk->nkeys, types, alias, prefix, 1);
-		appendStringInfoString(&incoming, " ON ");
-		append_fk_match(&incoming, table, fk, numbered_refs(psprintf("%s.k", alias), fk->nkeys),
-						types);
-		for (int k = 0; k < fk->nkeys; k++)
-			argtypes[nargs++] = get_array_type(types[k]);
-	}
 
 	for (int c = 0; c < table->ncolumns; c++)
 	{
@@ -1471,6 +1444,48 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		appendStringInfo(&targets, "%s%s", targets.len > 0 ? ", " : "", quote_identifier(col->name));
 		appendStringInfo(&exprs, "%s%s", exprs.len > 0 ? ", " : "", expr);
 	}
+	/*
+	 * A table without a key copies, in one statement, every row that
+	 * references a copied row through a followed key: one LEFT JOIN per
+	 * such key to the referenced values, and a WHERE that any matched.  The
+	 * key map a remapped reference joins already holds those values (every
+	 * copied row of the referenced table, when max_depth leaves none out):
+	 * its match is the condition then, without a second join.
+	 */
+	for (int e = 0; e < b->g->nedges && node->untracked; e++)
+	{
+		RowcloneEdge *edge = &b->g->edges[e];
+		RowcloneForeignKey *fk = b->edge_fk_array[e];
+		RowcloneTable *parent = b->tables[edge->parent];
+		const char *prefix[] = {"k"};
+		char	   *alias = psprintf("e%d", e);
+		Oid			types[INDEX_MAX_KEYS];
+		int			by_map = -1;
+
+		if (edge->child != i)
+			continue;
+		for (int r = 0; r < node->nremaps && b->req->max_depth < 0; r++)
+			if (node->remaps[r].join_param != 0 && node->remaps[r].target == edge->parent &&
+				!node->remaps[r].via_unique && !node->remaps[r].deferred &&
+				strcmp(node->remaps[r].conname, fk->conname) == 0)
+				by_map = r;
+		if (by_map >= 0)
+		{
+			incoming_conds = lappend(incoming_conds, psprintf("r%d.o0 IS NOT NULL", by_map));
+			continue;
+		}
+		incoming_conds = lappend(incoming_conds, psprintf("%s.k0 IS NOT NULL", alias));
+		node->incoming = lappend_int(node->incoming, e);
+		for (int k = 0; k < fk->nkeys; k++)
+			types[k] = rowclone_column_by_attnum(parent, fk->confkey[k])->typid;
+		appendStringInfoString(&incoming, " LEFT JOIN ");
+		append_unnest(&incoming, nargs + 1, fk->nkeys, types, alias, prefix, 1);
+		appendStringInfoString(&incoming, " ON ");
+		append_fk_match(&incoming, table, fk, numbered_refs(psprintf("%s.k", alias), fk->nkeys),
+						types);
+		for (int k = 0; k < fk->nkeys; k++)
+			argtypes[nargs++] = get_array_type(types[k]);
+	}
 	node->insert_nparams = nargs;
 	warn_unique_copies(node, table, copied_as_is);
 	if (!prepare)
@@ -1544,9 +1559,9 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		ListCell   *lc2;
 
 		appendStringInfoString(&sql, " WHERE (");
-		foreach(lc2, node->incoming)
-			appendStringInfo(&sql, "%se%d.k0 IS NOT NULL",
-							 foreach_current_index(lc2) > 0 ? " OR " : "", lfirst_int(lc2));
+		foreach(lc2, incoming_conds)
+			appendStringInfo(&sql, "%s%s", foreach_current_index(lc2) > 0 ? " OR " : "",
+							 (char *) lfirst(lc2));
 		appendStringInfoChar(&sql, ')');
 		append_filter(&sql, table);
 		/*
