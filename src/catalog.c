@@ -198,22 +198,30 @@ read_primary_key(RowcloneTable *table, Relation rel)
 	ReleaseSysCache(tup);
 }
 
-static bool
-fk_is_parent_link(RowcloneTable *table, RowcloneForeignKey *fk)
+/* Are a (na columns) and b (nb) the same set of columns, in any order? */
+bool
+rowclone_same_columns(int na, const AttrNumber *a, int nb, const AttrNumber *b)
 {
-	if (fk->confrelid == table->relid || table->npk == 0 || fk->nkeys != table->npk)
+	if (na != nb)
 		return false;
-	for (int i = 0; i < fk->nkeys; i++)
+	for (int i = 0; i < na; i++)
 	{
 		bool		found = false;
 
-		for (int j = 0; j < table->npk; j++)
-			if (fk->conkey[i] == table->pk_attnums[j])
+		for (int j = 0; j < nb; j++)
+			if (a[i] == b[j])
 				found = true;
 		if (!found)
 			return false;
 	}
 	return true;
+}
+
+static bool
+fk_is_parent_link(RowcloneTable *table, RowcloneForeignKey *fk)
+{
+	return fk->confrelid != table->relid && table->npk > 0 &&
+		rowclone_same_columns(fk->nkeys, fk->conkey, table->npk, table->pk_attnums);
 }
 
 static void

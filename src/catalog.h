@@ -113,6 +113,7 @@ extern char *rowclone_qualified_type_name(Oid typid);
 extern void rowclone_retire_context(MemoryContext cxt);
 extern void rowclone_release_retired(void);
 extern void rowclone_table_load_references(RowcloneTable *table);
+extern bool rowclone_same_columns(int na, const AttrNumber *a, int nb, const AttrNumber *b);
 extern RowcloneForeignKey *rowclone_fkey_by_oid(RowcloneTable *table, Oid conoid);
 extern RowcloneForeignKey *rowclone_referencing_fkey(RowcloneTable *table, int r,
 													 RowcloneTable **child_out);

@@ -332,25 +332,6 @@ read_rules(Oid relid, LOCKMODE lockmode, Relation *rel_out)
 	return rows;
 }
 
-/* Are a and b on the same columns (in any order)? */
-static bool
-same_columns(RowcloneForeignKey *a, RowcloneForeignKey *b)
-{
-	if (a->nkeys != b->nkeys)
-		return false;
-	for (int k = 0; k < a->nkeys; k++)
-	{
-		bool		found = false;
-
-		for (int j = 0; j < b->nkeys; j++)
-			if (a->conkey[k] == b->conkey[j])
-				found = true;
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
 /*
  * The foreign key of table on exactly the columns attnums (any order), or
  * NULL; a foreign key before any link on them.
@@ -361,18 +342,9 @@ fkey_on_columns(RowcloneTable *table, int n, AttrNumber *attnums)
 	for (int f = 0; f < table->nfkeys; f++)
 	{
 		RowcloneForeignKey *fk = &table->fkeys[f];
-		bool		same = fk->nkeys == n && !fk->for_referenced_partition;
 
-		for (int k = 0; k < fk->nkeys && same; k++)
-		{
-			bool		found = false;
-
-			for (int i = 0; i < n; i++)
-				if (attnums[i] == fk->conkey[k])
-					found = true;
-			same = found;
-		}
-		if (same)
+		if (!fk->for_referenced_partition &&
+			rowclone_same_columns(fk->nkeys, fk->conkey, n, attnums))
 			return fk;
 	}
 	return NULL;
@@ -515,7 +487,9 @@ rowclone_rules_apply(RowcloneTable *table)
 		/* the foreign key on these columns, or every link on them */
 		fk = fkey_on_columns(table, row->ncolumns, row->attnums);
 		for (int f = 0; f < table->nfkeys && fk != NULL; f++)
-			if (!table->fkeys[f].for_referenced_partition && same_columns(&table->fkeys[f], fk))
+			if (!table->fkeys[f].for_referenced_partition &&
+				rowclone_same_columns(table->fkeys[f].nkeys, table->fkeys[f].conkey,
+									  fk->nkeys, fk->conkey))
 				table->fkeys[f].declared = row->is_reference ? RC_DECLARED_REFERENCE :
 					RC_DECLARED_OWNERSHIP;
 	}
@@ -811,23 +785,10 @@ static bool
 is_unique_key(RowcloneTable *target, int n, AttrNumber *attnums)
 {
 	for (int u = -1; u < target->nuniques; u++)
-	{
-		int			ncols = u < 0 ? target->npk : target->unique_ncols[u];
-		AttrNumber *cols = u < 0 ? target->pk_attnums : target->unique_cols[u];
-		bool		same = ncols == n && n > 0;
-
-		for (int i = 0; i < ncols && same; i++)
-		{
-			bool		found = false;
-
-			for (int k = 0; k < n; k++)
-				if (attnums[k] == cols[i])
-					found = true;
-			same = found;
-		}
-		if (same)
+		if (n > 0 && rowclone_same_columns(u < 0 ? target->npk : target->unique_ncols[u],
+										   u < 0 ? target->pk_attnums : target->unique_cols[u],
+										   n, attnums))
 			return true;
-	}
 	return false;
 }
 
