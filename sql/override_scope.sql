@@ -43,6 +43,27 @@ SELECT clone_row('category', 1, cascade => true, overrides => '{"category.positi
 SELECT count(*) AS with_position_100 FROM category WHERE position = 100;
 SELECT count(*) AS categories FROM category;
 
+-- A tenant column in every key (the multi-tenant schema): moving a project
+-- to another tenant moves its tasks with it, through their key into the
+-- project, also where a task's key is in a self-reference too (a task of
+-- the copy without a parent is no reason to keep the old tenant)
+\set VERBOSITY terse
+CREATE TABLE t_project (account_id bigint, id bigserial, name text, PRIMARY KEY (account_id, id));
+CREATE TABLE t_task (account_id bigint, id bigserial, project_id bigint NOT NULL, parent_id bigint,
+                     title text, PRIMARY KEY (account_id, id),
+                     FOREIGN KEY (account_id, parent_id) REFERENCES t_task,
+                     FOREIGN KEY (account_id, project_id) REFERENCES t_project ON DELETE CASCADE);
+INSERT INTO t_project (account_id, name) VALUES (1, 'Website'), (2, 'Intranet');
+INSERT INTO t_task (account_id, project_id, parent_id, title)
+VALUES (1, 1, NULL, 'design'), (1, 1, 1, 'mockups'), (2, 2, NULL, 'plan');
+SELECT relation, key_source FROM clone_plan('t_project') ORDER BY depth;
+SELECT clone_row('t_project', '{"account_id": 1, "id": 1}'::jsonb, cascade => true,
+                 overrides => '{"account_id": 2}');
+SELECT account_id, id, project_id, parent_id, title FROM t_task WHERE id > 3 ORDER BY id;
+SELECT new_key FROM clone_rows('t_project', ARRAY['{"account_id": 1, "id": 1}'::jsonb],
+                               cascade => true, overrides => '{"account_id": 3}');
+SELECT account_id, id, project_id, parent_id, title FROM t_task WHERE account_id = 3 ORDER BY id;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA rc_override_scope CASCADE;

@@ -448,10 +448,17 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 				for (int k = 0; k < node->remaps[r].nkeys; k++)
 					if (node->remaps[r].conkey[k] == col->attnum)
 						by_remap = r;
-		for (int r = 0; r < node->nremaps && by_remap < 0; r++)
-			for (int k = 0; k < node->remaps[r].nkeys; k++)
-				if (node->remaps[r].conkey[k] == col->attnum)
-					by_remap = r;
+		/*
+		 * then a key into another copied table: a self-reference cannot
+		 * make the key (a row without a parent in the set keeps the
+		 * source's value, and a tenant column would stay where it was)
+		 */
+		for (int pass = 0; pass < 2; pass++)
+			for (int r = 0; r < node->nremaps && by_remap < 0; r++)
+				if (pass == 1 || node->remaps[r].target != i)
+					for (int k = 0; k < node->remaps[r].nkeys; k++)
+						if (node->remaps[r].conkey[k] == col->attnum)
+							by_remap = r;
 
 		switch (rowclone_value_rule(table, col, slot >= 0, is_reset(b, col), by_remap >= 0))
 		{
