@@ -6,6 +6,7 @@
 #   make valgrind-check           regress + isolation suites under valgrind, cassert server (slow; not part of test)
 #   make matrix                   regress + isolation against PostgreSQL 15, 17, 18, 19 (servers built under /opt)
 #   make stress                   sqlsmith + randomized clone calls checked by a model (not part of test)
+#   make citus-check              test/citus on a Citus 13 coordinator and two workers (not part of test)
 EXTENSION = rowclone
 MODULE_big = rowclone
 OBJS = \
@@ -49,7 +50,7 @@ endif
 ifeq ($(MAKECMDGOALS),)
 ROWCLONE_SCRIPTS_ONLY :=
 else
-ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check stress matrix,$(MAKECMDGOALS)),,yes)
+ROWCLONE_SCRIPTS_ONLY := $(if $(filter-out test demo bench valgrind-check stress matrix citus-check,$(MAKECMDGOALS)),,yes)
 endif
 
 ifndef ROWCLONE_SCRIPTS_ONLY
@@ -62,7 +63,7 @@ endif
 # memory corruption), and relink when the object list changes.
 $(OBJS): $(wildcard src/*.h) Makefile
 
-.PHONY: test demo bench valgrind-check stress matrix
+.PHONY: test demo bench valgrind-check stress matrix citus-check
 test:
 	bash scripts/test.sh
 
@@ -80,3 +81,6 @@ stress:
 
 matrix:
 	bash scripts/matrix.sh
+
+citus-check:
+	bash scripts/citus-check.sh

@@ -1,0 +1,32 @@
+-- task references itself (account_id, parent_task_id): what fails under
+-- Citus today, and what works.
+SELECT reseed();
+
+-- clone_row without cascade (the one-row shape) makes the copy's key in its
+-- INSERT, so a reference to its own table waits for a fix-up:
+-- UPDATE ONLY task SET account_id = ..., parent_task_id = ... FROM ...
+-- Citus refuses any UPDATE that assigns the distribution column, even to the
+-- value it has.
+SELECT clone_row('task', '{"account_id": 1, "id": 3}'::jsonb);
+SELECT clone_row('task', '{"account_id": 2, "id": 1}'::jsonb);
+SELECT * FROM clone_rows('task', ARRAY['{"account_id": 1, "id": 3}']::jsonb[]);
+SELECT * FROM counts WHERE tbl = 'task' ORDER BY account_id;
+
+-- a cascade from a task finds its subtree with one recursive query
+-- (WITH RECURSIVE over task joined to the keys found so far), which Citus
+-- refuses without a filter on the distribution column
+SELECT clone_row('task', '{"account_id": 1, "id": 1}'::jsonb, cascade => true);
+SELECT * FROM clone_graph('task', '{"account_id": 1, "id": 1}'::jsonb);
+SELECT * FROM counts WHERE tbl IN ('task', 'comment') ORDER BY tbl, account_id;
+
+-- the set shape makes the keys before the INSERT and needs no fix-up:
+-- several keys, copies, clone_graph without cascade, or a cascade with
+-- max_depth 0 work
+SELECT reseed();
+SELECT * FROM clone_rows('task', ARRAY['{"account_id": 1, "id": 3}', '[1, 3]']::jsonb[]);
+SELECT * FROM clone_rows('task', ARRAY['{"account_id": 2, "id": 1}']::jsonb[], copies => 2);
+SELECT new_key FROM clone_graph('task', '{"account_id": 1, "id": 5}'::jsonb, cascade => false);
+SELECT clone_row('task', '{"account_id": 3, "id": 10}'::jsonb, cascade => true, max_depth => 0);
+-- the copies keep their references (parent, project) to the originals
+SELECT * FROM task WHERE id > 1000 ORDER BY id;
+-- (a tree reached from above, from its project, is copied whole: clone_row.sql)
