@@ -1114,12 +1114,20 @@ prepare_fixup(GraphBuild *b, int i, int r)
 	initStringInfo(&cond);
 	initStringInfo(&count);
 	appendStringInfo(&upd, "UPDATE %s%s AS t SET ", rowclone_only(table), table->sql_name);
-	for (int q = 0; q < remap->nkeys; q++)
+	for (int q = 0, nset = 0; q < remap->nkeys; q++)
 	{
-		const char *name = quote_identifier(rowclone_column_by_attnum(table, remap->conkey[q])->name);
+		RowcloneColumn *col = rowclone_column_by_attnum(table, remap->conkey[q]);
+		const char *name = quote_identifier(col->name);
 
+		/*
+		 * A column of the copy's own key is never rewritten: the key is
+		 * final once the copy exists (and Citus refuses an UPDATE of a
+		 * distribution column, the tenant column of a multi-tenant key).
+		 */
+		if (col->pk_position >= 0)
+			continue;
 		appendStringInfo(&upd, "%s%s = CASE WHEN r.o0 IS NOT NULL THEN r.n%d ELSE s.%s END",
-						 q > 0 ? ", " : "", name, remap->target_pos[q], name);
+						 nset++ > 0 ? ", " : "", name, remap->target_pos[q], name);
 	}
 	append_keymap(&from, 1, node->npk, node->pk_types, "me");
 	appendStringInfo(&from, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);

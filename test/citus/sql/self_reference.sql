@@ -4,9 +4,10 @@ SELECT reseed();
 
 -- clone_row without cascade (the one-row shape) makes the copy's key in its
 -- INSERT, so a reference to its own table waits for a fix-up:
--- UPDATE ONLY task SET account_id = ..., parent_task_id = ... FROM ...
--- Citus refuses any UPDATE that assigns the distribution column, even to the
--- value it has.
+-- UPDATE ONLY task t SET parent_task_id = ... FROM <key arrays> JOIN task s
+-- (it no longer assigns account_id, which Citus refused: a copy's own key is
+-- never rewritten). Citus refuses the UPDATE still: it joins task to task
+-- through the key arrays, not on the distribution column.
 SELECT clone_row('task', '{"account_id": 1, "id": 3}'::jsonb);
 SELECT clone_row('task', '{"account_id": 2, "id": 1}'::jsonb);
 SELECT * FROM clone_rows('task', ARRAY['{"account_id": 1, "id": 3}']::jsonb[]);

@@ -9,17 +9,24 @@ SELECT clone_row('project', '{"account_id": 1, "id": 2}'::jsonb, overrides => '{
 SELECT * FROM project ORDER BY account_id, id;
 
 -- with cascade, an unqualified override sets the copy of the source row
--- only (SPEC "What a copy gets"): the project copy is (2, 102), but the
--- copied tasks keep account_id 1 and get project_id 102 from the copy:
--- (1, 102) is no project, 23503 (DETAIL names the shards). The same
--- happens on PostgreSQL without Citus. (The context line, which names the
--- worker's address, is left out.)
-\set SHOW_CONTEXT never
+-- (SPEC "What a copy gets"), and the copied tasks, milestones, comments and
+-- attachments follow it through their keys into the copy: the whole
+-- project moves to tenant 2, every reference inside the copy pointing at a
+-- copy (a task's parent too)
 SELECT clone_row('project', '{"account_id": 1, "id": 1}'::jsonb, cascade => true,
-                 overrides => '{"account_id": 2}');
--- a qualified override for every table: an override of one column of a
--- composite foreign key leaves the whole key unmapped, so parent_task_id
--- keeps the source's value, and (2, 2) is no task of tenant 2
+                 overrides => '{"account_id": 2}') AS moved \gset
+SELECT t.account_id, t.id, t.project_id, t.parent_task_id, t.title
+  FROM task t WHERE t.account_id = 2 AND t.project_id = (:'moved'::jsonb ->> 'id')::bigint
+ ORDER BY t.id;
+SELECT count(*) AS parents_outside_the_copy
+  FROM task t JOIN task p ON p.account_id = t.account_id AND p.id = t.parent_task_id
+ WHERE t.project_id = (:'moved'::jsonb ->> 'id')::bigint AND p.project_id <> t.project_id;
+-- (The context lines below, which name the worker's address, are left out.)
+\set SHOW_CONTEXT never
+-- qualifying the override for every table instead is the pitfall: an
+-- override of one column of a composite foreign key leaves the whole key
+-- unmapped, so parent_task_id keeps the source's value, and (2, 2) is no
+-- task of tenant 2
 SELECT clone_row('project', '{"account_id": 1, "id": 1}'::jsonb, cascade => true,
                  overrides => '{"account_id": 2, "task.account_id": 2, "comment.account_id": 2,
                                 "milestone.account_id": 2, "attachment.account_id": 2}');
