@@ -22,6 +22,7 @@ OBJS = \
 	src/execute.o \
 	src/rowset.o \
 	src/rules.o \
+	src/citus.o \
 	src/progress.o
 DATA = sql/rowclone--0.1.sql sql/rowclone--0.2.sql sql/rowclone--0.1--0.2.sql
 

@@ -38,6 +38,7 @@
 
 #include "catalog.h"
 #include "compat.h"
+#include "citus.h"
 #include "rules.h"
 
 /* A hash slot: the entry itself lives in its own context. */
@@ -359,6 +360,7 @@ build_table_entry(RowcloneTable *table, Relation rel)
 
 	read_foreign_keys(table, rel);
 	read_unique_keys(table, rel);
+	table->citus_partmethod = rowclone_citus_partmethod(table->relid);
 	rowclone_rules_apply(table);
 }
 

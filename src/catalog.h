@@ -72,6 +72,7 @@ typedef struct RowcloneTable
 	MemoryContext cxt;
 	char		relkind;
 	bool		insert_triggers_may_change_keys;	/* BEFORE INSERT row triggers */
+	char		citus_partmethod;	/* how Citus distributes it (citus.h) */
 	Oid			nspoid;
 	char	   *nspname;
 	char	   *relname;

@@ -40,6 +40,7 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+#include "citus.h"
 #include "columns.h"
 #include "execute.h"
 #include "progress.h"
@@ -982,6 +983,7 @@ rowclone_execute_set(RowclonePlan *plan, RowcloneSources *sources, Datum overrid
 	RowcloneGraph *g = plan->graph;
 	CloneState st;
 	ErrorContextCallback errcallback;
+	int			citus_level;
 
 	memset(&st, 0, sizeof(st));
 	st.plan = plan;
@@ -1004,6 +1006,7 @@ rowclone_execute_set(RowclonePlan *plan, RowcloneSources *sources, Datum overrid
 	errcallback.arg = &st;
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
+	citus_level = rowclone_citus_clone_begin(g->citus_sequential);
 
 	closure(&st, sources->key_arrays);
 	if (st.rows[0]->nrows > 0)
@@ -1015,6 +1018,7 @@ rowclone_execute_set(RowclonePlan *plan, RowcloneSources *sources, Datum overrid
 		rowclone_progress_end(&st.progress);
 	}
 
+	rowclone_citus_clone_end(citus_level);
 	UnregisterSnapshot(st.snapshot);
 	error_context_stack = errcallback.previous;
 	result->graph = g;
@@ -1142,6 +1146,7 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	RowcloneGraph *g = plan->graph;
 	CloneState	st;
 	ErrorContextCallback errcallback;
+	int			citus_level;
 	Datum	   *params;
 	Datum		root_key[INDEX_MAX_KEYS];
 	int			maxparams = 0;
@@ -1159,6 +1164,7 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	errcallback.arg = &st;
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
+	citus_level = rowclone_citus_clone_begin(g->citus_sequential);
 
 	*isnull = false;
 	if (key->matches_nothing && !for_clone_rows)
@@ -1235,6 +1241,7 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 	}
 	write_fixups(&st);
 
+	rowclone_citus_clone_end(citus_level);
 	UnregisterSnapshot(st.snapshot);
 	error_context_stack = errcallback.previous;
 	result = key_result(plan, root_key);
@@ -1242,6 +1249,7 @@ rowclone_execute_one_row(RowclonePlan *plan, RowcloneKey *key, Datum overrides,
 
 no_copy:
 	*isnull = true;
+	rowclone_citus_clone_end(citus_level);
 	UnregisterSnapshot(st.snapshot);
 	error_context_stack = errcallback.previous;
 	return (Datum) 0;

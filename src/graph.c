@@ -32,6 +32,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "citus.h"
 #include "columns.h"
 #include "graph.h"
 #include "rules.h"
@@ -1697,6 +1698,13 @@ rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp, bool prepare
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);
 	discover(&b, root);
+	/* a Citus reference table written after distributed tables were read */
+	for (int i = 0; i < b.nnodes; i++)
+		if (b.tables[i]->citus_partmethod == RC_CITUS_REFERENCE)
+			for (int j = 0; j < b.nnodes; j++)
+				if (b.tables[j]->citus_partmethod != RC_CITUS_LOCAL &&
+					b.tables[j]->citus_partmethod != RC_CITUS_REFERENCE)
+					b.g->citus_sequential = true;
 	rowclone_resolve_options(req, b.tables, b.nnodes, &b.overrides, &b.resets);
 	for (int i = 0; i < b.nnodes; i++)
 		plan_keys_and_remaps(&b, i);

@@ -169,6 +169,8 @@ typedef struct RowcloneNode
 typedef struct RowcloneGraph
 {
 	bool		one_row;		/* the one-row shape for every table */
+	bool		citus_sequential;	/* it writes a Citus reference table and
+									 * reads distributed ones (citus.h) */
 	int			nnodes;
 	RowcloneNode *nodes;		/* nodes[0] is the source table */
 	int			nedges;

@@ -1,0 +1,98 @@
+/*-------------------------------------------------------------------------
+ *
+ * citus.c
+ *	  What rowclone knows of Citus, when it is installed.
+ *
+ * Owns: the lookup of a table's distribution method in Citus's catalog
+ * (pg_dist_partition in pg_catalog, read with a catalog scan: no SQL, so
+ * no search_path reaches it), and the settings a clone runs with under
+ * Citus (a clone that writes a reference table and reads distributed ones
+ * runs its statements in Citus's sequential mode: after the parallel reads
+ * of a cascade over distributed tables, Citus refuses a write to a
+ * reference table in the same transaction otherwise).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/pg_namespace.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "citus.h"
+
+/*
+ * The partmethod of relid in pg_dist_partition ('h' hash, 'n' reference,
+ * ...), or RC_CITUS_LOCAL when Citus is not installed or does not know the
+ * table.
+ */
+char
+rowclone_citus_partmethod(Oid relid)
+{
+	Oid			catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+	AttrNumber	relid_att;
+	AttrNumber	method_att;
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData key;
+	HeapTuple	tup;
+	char		method = RC_CITUS_LOCAL;
+
+	if (!OidIsValid(catalog))
+		return RC_CITUS_LOCAL;
+	relid_att = get_attnum(catalog, "logicalrelid");
+	method_att = get_attnum(catalog, "partmethod");
+	if (relid_att == InvalidAttrNumber || method_att == InvalidAttrNumber)
+		return RC_CITUS_LOCAL;
+	rel = table_open(catalog, AccessShareLock);
+	ScanKeyInit(&key, relid_att, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, method_att, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			method = DatumGetChar(d);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return method;
+}
+
+/*
+ * At the start of a clone: Citus's sequential mode for one that writes a
+ * reference table and reads distributed tables (a cascade from a reference
+ * table).  Not for a clone of the reference table alone: a sequential
+ * write to it would make Citus refuse the parallel reads of a later clone
+ * of tenant rows in the same transaction.  Returns the GUC nest level to
+ * end, or -1.
+ */
+int
+rowclone_citus_clone_begin(bool sequential)
+{
+	int			level;
+
+	if (!sequential ||
+		GetConfigOption("citus.multi_shard_modify_mode", true, false) == NULL)
+		return -1;
+	level = NewGUCNestLevel();
+	(void) set_config_option("citus.multi_shard_modify_mode", "sequential", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/* At the end of a clone: the settings of before it. */
+void
+rowclone_citus_clone_end(int level)
+{
+	if (level >= 0)
+		AtEOXact_GUC(true, level);
+}

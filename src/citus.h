@@ -1,0 +1,21 @@
+/*-------------------------------------------------------------------------
+ *
+ * citus.h
+ *	  What rowclone knows of Citus, when it is installed: which tables it
+ *	  distributes (read from its catalog pg_dist_partition, never through
+ *	  SQL a search_path could redirect), and the settings a clone needs.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ROWCLONE_CITUS_H
+#define ROWCLONE_CITUS_H
+
+/* pg_dist_partition.partmethod, or this when Citus does not know the table */
+#define RC_CITUS_LOCAL '\0'
+#define RC_CITUS_REFERENCE 'n'
+
+extern char rowclone_citus_partmethod(Oid relid);
+extern int	rowclone_citus_clone_begin(bool sequential);
+extern void rowclone_citus_clone_end(int level);
+
+#endif							/* ROWCLONE_CITUS_H */
