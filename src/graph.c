@@ -923,6 +923,9 @@ edge_is_chain(GraphBuild *b, RowcloneEdge *edge)
 
 	if (edge->parent != 0 || edge->child != 0)
 		return false;
+	/* Citus runs no recursive query without a filter on the distribution column */
+	if (b->tables[0]->citus_partmethod != RC_CITUS_LOCAL)
+		return false;
 	foreach(lc, b->edges)
 	{
 		RowcloneEdge *other = (RowcloneEdge *) lfirst(lc);
