@@ -877,6 +877,23 @@ prepare_seed(GraphBuild *b, int i)
 									 array_arg_types(node->npk, node->pk_types, 1));
 }
 
+/*
+ * Does Citus distribute table, which references itself?  The one-row shape
+ * would fix the reference up with an UPDATE that joins the table to itself
+ * through key arrays, which Citus refuses; the set shape makes the key
+ * first and needs no fix-up.
+ */
+static bool
+citus_self_reference(RowcloneTable *table)
+{
+	if (table->citus_partmethod == RC_CITUS_LOCAL)
+		return false;
+	for (int f = 0; f < table->nfkeys; f++)
+		if (table->fkeys[f].confrelid == table->relid)
+			return true;
+	return false;
+}
+
 static bool edge_is_chain(GraphBuild *b, RowcloneEdge *edge);
 static void prepare_chain(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk, Oid *types);
 
@@ -1695,11 +1712,10 @@ rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp, bool prepare
 	b.keyp = keyp;
 	b.describe_only = !prepare;
 	b.g = palloc0(sizeof(RowcloneGraph));
-	/* one row, no cascade: at most one source row per table */
-	b.g->one_row = keyp != NULL && !req->set_mode;
-
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);
+	/* one row, no cascade: at most one source row per table */
+	b.g->one_row = keyp != NULL && !req->set_mode && !citus_self_reference(root);
 	discover(&b, root);
 	/* a Citus reference table written after distributed tables were read */
 	for (int i = 0; i < b.nnodes; i++)

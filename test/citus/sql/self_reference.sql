@@ -1,17 +1,19 @@
--- task references itself (account_id, parent_task_id): what fails under
--- Citus today, and what works.
+-- task references itself (account_id, parent_task_id): how its clones run
+-- under Citus.
 SELECT reseed();
 
--- clone_row without cascade (the one-row shape) makes the copy's key in its
--- INSERT, so a reference to its own table waits for a fix-up:
--- UPDATE ONLY task t SET parent_task_id = ... FROM <key arrays> JOIN task s
--- (it no longer assigns account_id, which Citus refused: a copy's own key is
--- never rewritten). Citus refuses the UPDATE still: it joins task to task
--- through the key arrays, not on the distribution column.
+-- clone_row without cascade: on plain PostgreSQL the one-row shape makes
+-- the copy's key in its INSERT and fixes a reference to its own table up
+-- afterwards with an UPDATE that joins the table to itself through key
+-- arrays, which Citus refuses ("complex joins are only supported when all
+-- distributed tables are co-located and joined on their distribution
+-- columns"); on a distributed table that references itself the set shape
+-- runs it (the key made first, no fix-up). The copies keep their parent.
 SELECT clone_row('task', '{"account_id": 1, "id": 3}'::jsonb);
 SELECT clone_row('task', '{"account_id": 2, "id": 1}'::jsonb);
 SELECT * FROM clone_rows('task', ARRAY['{"account_id": 1, "id": 3}']::jsonb[]);
 SELECT * FROM counts WHERE tbl = 'task' ORDER BY account_id;
+SELECT account_id, id, parent_task_id, title FROM task WHERE id > 1000 ORDER BY id;
 
 -- a cascade from a task: on plain PostgreSQL its subtree is found by one
 -- recursive query, which Citus refuses without a filter on the
