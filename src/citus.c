@@ -5,7 +5,8 @@
  *
  * Owns: the lookup of a table's distribution method in Citus's catalog
  * (pg_dist_partition in pg_catalog, read with a catalog scan: no SQL, so
- * no search_path reaches it), and the settings a clone runs with under
+ * no search_path reaches it), whether this server is a worker
+ * (pg_dist_local_group) and what it cannot do there, and the settings a clone runs with under
  * Citus (a clone that writes a reference table and reads distributed ones
  * runs its statements in Citus's sequential mode: after the parallel reads
  * of a cascade over distributed tables, Citus refuses a write to a
@@ -20,6 +21,8 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -65,6 +68,52 @@ rowclone_citus_partmethod(Oid relid)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return method;
+}
+
+/* Is this server a Citus worker (its pg_dist_local_group says a group > 0)? */
+static bool
+on_worker(void)
+{
+	Oid			catalog = get_relname_relid("pg_dist_local_group", PG_CATALOG_NAMESPACE);
+	AttrNumber	group_att;
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		worker = false;
+
+	if (!OidIsValid(catalog) ||
+		(group_att = get_attnum(catalog, "groupid")) == InvalidAttrNumber)
+		return false;
+	rel = table_open(catalog, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, group_att, RelationGetDescr(rel), &isnull);
+
+		worker = !isnull && DatumGetInt32(d) > 0;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return worker;
+}
+
+/*
+ * A key column of a table Citus knows that takes its default (a sequence)
+ * on a worker: Citus draws no int or smallint sequence value there.  Said
+ * before anything is written, with what to do.
+ */
+void
+rowclone_citus_check_worker_key(const char *table, const char *column, Oid typid)
+{
+	if ((typid == INT2OID || typid == INT4OID) && on_worker())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot make new keys of table \"%s\" on a Citus worker", table),
+				 errdetail("Key column \"%s\" is of type %s; Citus draws no int or smallint sequence values on a worker.",
+						   column, format_type_be(typid)),
+				 errhint("Run the clone on the coordinator, or make the key column bigint.")));
 }
 
 /*

@@ -15,6 +15,7 @@
 #define RC_CITUS_REFERENCE 'n'
 
 extern char rowclone_citus_partmethod(Oid relid);
+extern void rowclone_citus_check_worker_key(const char *table, const char *column, Oid typid);
 extern int	rowclone_citus_clone_begin(bool sequential);
 extern void rowclone_citus_clone_end(int level);
 

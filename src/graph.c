@@ -498,8 +498,12 @@ plan_keys_and_remaps(GraphBuild *b, int i)
 					}
 					break;
 				}
-			case RC_RULE_RESET:
 			case RC_RULE_FRESH:
+				if (table->citus_partmethod != RC_CITUS_LOCAL && col->has_default)
+					rowclone_citus_check_worker_key(node->display_name, col->name, col->typid);
+				node->key_source[j] = RC_KEY_DEFAULT;
+				break;
+			case RC_RULE_RESET:
 			case RC_RULE_UUID:
 				node->key_source[j] = RC_KEY_DEFAULT;
 				break;

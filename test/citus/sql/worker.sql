@@ -1,7 +1,8 @@
--- Known problem: a clone called on a worker. Citus syncs the metadata to
--- the workers, so a worker can query and write the distributed tables; a
--- bigserial default on a worker draws from that worker's own range
--- (group id << 48), an int one is refused by Citus.
+-- A clone called on a worker. Citus syncs the metadata to the workers, so
+-- a worker can query and write the distributed tables; a bigserial default
+-- on a worker draws from that worker's own range (group id << 48). Citus
+-- draws no int or smallint sequence value on a worker: such a key (status,
+-- a serial) is refused before anything is written, with what to do.
 SELECT reseed();
 \getenv coordinator_port PGPORT
 \getenv worker_port CITUS_WORKER1_PORT
