@@ -1087,9 +1087,11 @@ typedef struct ObjectRef
 	int32		attnum;			/* 0: the table itself */
 } ObjectRef;
 
+/* The objects, and the list of them, in the caller's context: SPI_finish frees its own. */
 static List *
 event_objects(const char *query)
 {
+	MemoryContext caller = CurrentMemoryContext;
 	List	   *out = NIL;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -1099,13 +1101,15 @@ event_objects(const char *query)
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
-		ObjectRef  *ref = MemoryContextAlloc(TopTransactionContext, sizeof(ObjectRef));
+		MemoryContext old = MemoryContextSwitchTo(caller);
+		ObjectRef  *ref = palloc(sizeof(ObjectRef));
 
 		ref->relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[r],
 													SPI_tuptable->tupdesc, 1, &isnull));
 		ref->attnum = SPI_tuptable->tupdesc->natts > 1 ?
 			DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull)) : 0;
 		out = lappend(out, ref);
+		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
 	return out;
