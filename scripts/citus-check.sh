@@ -81,20 +81,7 @@ as_cluster_user() {
 
 # citus_packages: install the missing ones of CITUS_PACKAGES
 citus_packages() {
-	local missing=() p
-	for p in "${CITUS_PACKAGES[@]}"; do
-		if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
-			missing+=("$p")
-		fi
-	done
-	if [ ${#missing[@]} -eq 0 ]; then
-		step "packages: all present"
-		return 0
-	fi
-	step "packages: installing ${missing[*]}"
-	as_root apt-get update
-	as_root env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends "${missing[@]}"
+	install_packages "${CITUS_PACKAGES[@]}"
 	[ -x "$PG_CONFIG" ] || die "$PG_CONFIG is missing after installing packages"
 }
 

@@ -57,29 +57,34 @@ as_root() {
 	fi
 }
 
-# ensure_packages: install the missing ones of REQUIRED_PACKAGES (apt-get
-# update only when something is missing, so a ready machine never touches
-# the network)
-ensure_packages() {
+# install_packages PKG...: install the ones not installed (apt-get update
+# only when something is missing, so a ready machine never touches the
+# network); PKG may name a command instead, as "cmd:package", installed when
+# the command is missing
+install_packages() {
 	local missing=() p
-	for p in "${REQUIRED_PACKAGES[@]}"; do
-		if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+	for p in "$@"; do
+		if [[ $p == *:* ]]; then
+			command -v "${p%%:*}" >/dev/null 2>&1 || missing+=("${p#*:}")
+		elif [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
 			missing+=("$p")
 		fi
 	done
-	# node-postgres needs node and npm; a machine may have them from another
-	# source than Debian (nodesource's nodejs bundles npm), so look for the commands
-	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-		missing+=(nodejs npm)
-	fi
 	if [ ${#missing[@]} -eq 0 ]; then
-		step "packages: all present (${REQUIRED_PACKAGES[*]})"
+		step "packages: all present ($*)"
 		return 0
 	fi
 	step "packages: installing ${missing[*]}"
 	as_root apt-get update
 	as_root env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# ensure_packages: install the missing ones of REQUIRED_PACKAGES
+ensure_packages() {
+	# node-postgres needs node and npm; a machine may have them from another
+	# source than Debian (nodesource's nodejs bundles npm), so look for the commands
+	install_packages "${REQUIRED_PACKAGES[@]}" node:nodejs npm:npm
 	[ -x "$PG_CONFIG" ] || die "$PG_CONFIG is missing after installing packages"
 	command -v pg_virtualenv >/dev/null 2>&1 || die "pg_virtualenv is missing after installing packages"
 }

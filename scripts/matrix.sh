@@ -358,15 +358,7 @@ WORKLOGS=$(mktemp -d -t rowclone-matrix-logs.XXXXXX)
 # fetched: the downloads of find_server, removed on the way out too (die)
 fetched=
 trap 'remove_work_copy; [ -z "$fetched" ] || rm -rf "$fetched"' EXIT
-MISSING_PACKAGES=()
-for p in "${MATRIX_PACKAGES[@]}"; do
-	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || MISSING_PACKAGES+=("$p")
-done
-if [ ${#MISSING_PACKAGES[@]} -gt 0 ]; then
-	step "packages: installing ${MISSING_PACKAGES[*]}"
-	as_root apt-get update
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${MISSING_PACKAGES[@]}"
-fi
+install_packages "${MATRIX_PACKAGES[@]}"
 ensure_packages
 as_root mkdir -p "$PREFIX"
 for v in "${VERSIONS[@]}"; do
