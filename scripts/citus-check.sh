@@ -288,18 +288,9 @@ summary() {
 	echo "citus-check: $passed passed, $failed failed"
 }
 
-# set -e or die stopped us: still stop the servers and end with the summary
-# line, counting the set-up as one failure
-on_exit() {
-	local rc=$?
-	[ -z "$summary_done" ] || return 0
-	problems+=("set-up failed (status $rc) before the suite could run")
-	[ "$failed" -gt 0 ] || failed=1
-	[ "$rc" -ne 0 ] || rc=1
-	summary
-	exit "$rc"
-}
-trap on_exit EXIT
+# set -e or die stopped us: still stop the servers (summary does) and end
+# with the summary line, counting the set-up as one failure
+trap summary_on_exit EXIT
 
 citus_packages
 make_work_copy

@@ -57,6 +57,20 @@ as_root() {
 	fi
 }
 
+# summary_on_exit: the EXIT trap of a script that ends with a summary line
+# (its summary function, with its problems, failed and summary_done): when
+# set -e or die stopped it before the summary, the set-up counts as one
+# failure and the summary is printed all the same
+summary_on_exit() {
+	local rc=$?
+	[ -z "$summary_done" ] || return 0
+	problems+=("set-up failed (status $rc) before the tests could run")
+	[ "$failed" -gt 0 ] || failed=1
+	[ "$rc" -ne 0 ] || rc=1
+	summary
+	exit "$rc"
+}
+
 # install_packages PKG...: install the ones not installed (apt-get update
 # only when something is missing, so a ready machine never touches the
 # network); PKG may name a command instead, as "cmd:package", installed when

@@ -64,16 +64,7 @@ show_file() {
 
 # set -e stopped us (missing package, build error, ...): still end with the
 # summary line, counting the set-up as one failure
-on_exit() {
-	local rc=$?
-	[ -z "$summary_done" ] || return 0
-	problems+=("set-up failed (status $rc) before the suites could run")
-	[ "$failed" -gt 0 ] || failed=1
-	[ "$rc" -ne 0 ] || rc=1
-	summary
-	exit "$rc"
-}
-trap on_exit EXIT
+trap summary_on_exit EXIT
 
 ensure_packages
 build_and_install werror
