@@ -70,15 +70,6 @@ PORTS=()	# coordinator, worker 1, worker 2
 STARTED=()	# data directories of the servers this script started
 CLUSTER=
 
-# as_cluster_user CMD...: as postgres when we are root (initdb refuses root)
-as_cluster_user() {
-	if is_root; then
-		runuser -u postgres -- env HOME=/tmp TMPDIR=/tmp "$@"
-	else
-		"$@"
-	fi
-}
-
 # citus_packages: install the missing ones of CITUS_PACKAGES
 citus_packages() {
 	install_packages "${CITUS_PACKAGES[@]}"

@@ -57,6 +57,15 @@ as_root() {
 	fi
 }
 
+# as_cluster_user CMD...: as postgres when we are root (initdb refuses root)
+as_cluster_user() {
+	if is_root; then
+		runuser -u postgres -- env HOME=/tmp TMPDIR=/tmp "$@"
+	else
+		"$@"
+	fi
+}
+
 # summary_on_exit: the EXIT trap of a script that ends with a summary line
 # (its summary function, with its problems, failed and summary_done): when
 # set -e or die stopped it before the summary, the set-up counts as one

@@ -265,15 +265,6 @@ unknown_cflags() {
 		sed -n "s/.*unrecognized command-line option '\([^']*\)'.*/\1/p" | sort -u
 }
 
-# as_cluster_user CMD...: as postgres when we are root (initdb refuses root)
-as_cluster_user() {
-	if is_root; then
-		runuser -u postgres -- env HOME=/tmp TMPDIR=/tmp "$@"
-	else
-		"$@"
-	fi
-}
-
 # run_version VERSION: build rowclone against it and run the suites
 run_version() {
 	local v=$1 pgc bindir data sock log passed=0 failed=0 rc s unknown f

@@ -50,7 +50,6 @@ typedef struct RowcloneForeignKey
 	bool		for_referenced_partition;	/* a clone pointing at one partition
 											 * of the referenced table: the
 											 * parent constraint covers it */
-	bool		refs_primary_key;	/* confkey is the referenced table's PK */
 	bool		is_parent_link; /* conkey is exactly our PK: "is-a" */
 	RowcloneDeclared declared;	/* a copy rule about it (rules.c) */
 	/* a link (clone_add_link): no constraint, conoid invalid (rules.c) */

@@ -1102,15 +1102,12 @@ remapped_column(GraphBuild *b, int i, int r, RowcloneColumn *col,
 
 /* The first key into a copied table that column attnum belongs to, or -1. */
 static int
-remap_of_column(RowcloneNode *node, AttrNumber attnum, int *pos)
+remap_of_column(RowcloneNode *node, AttrNumber attnum)
 {
 	for (int r = 0; r < node->nremaps; r++)
 		for (int k = 0; k < node->remaps[r].nkeys; k++)
 			if (node->remaps[r].conkey[k] == attnum)
-			{
-				*pos = k;
 				return r;
-			}
 	return -1;
 }
 
@@ -1253,7 +1250,7 @@ append_key_check(StringInfo sql, RowcloneTable *table, RowcloneNode *node)
  * in one column of one statement.
  */
 static char *
-source_only_other_rows(GraphBuild *b, int i, RowcloneColumn *col, int r, int pos,
+source_only_other_rows(GraphBuild *b, int i, RowcloneColumn *col, int r,
 					   Oid *argtypes, int *nargs, StringInfo joins)
 {
 	RowcloneTable *table = b->tables[i];
@@ -1403,8 +1400,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	{
 		RowcloneColumn *col = &table->columns[c];
 		int			slot = override_slot_of(b, col);
-		int			pos = 0;
-		int			r = remap_of_column(node, col->attnum, &pos);
+		int			r = remap_of_column(node, col->attnum);
 		char	   *expr = NULL;
 
 		/*
@@ -1450,7 +1446,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					expr = psprintf("o.\"%d\"", slot);
 					if (override_is_source_only(b, slot))
 						expr = psprintf("CASE WHEN m.src THEN %s ELSE %s END", expr,
-										source_only_other_rows(b, i, col, r, pos, argtypes,
+										source_only_other_rows(b, i, col, r, argtypes,
 															   &nargs, &joins));
 					slots = lappend_int(slots, slot);
 					if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
