@@ -360,7 +360,7 @@ build_table_entry(RowcloneTable *table, Relation rel)
 
 	read_foreign_keys(table, rel);
 	read_unique_keys(table, rel);
-	table->citus_partmethod = rowclone_citus_partmethod(table->relid);
+	rowclone_citus_table(table->relid, &table->citus_partmethod, &table->citus_distcol);
 	rowclone_rules_apply(table);
 }
 

@@ -72,6 +72,7 @@ typedef struct RowcloneTable
 	char		relkind;
 	bool		insert_triggers_may_change_keys;	/* BEFORE INSERT row triggers */
 	char		citus_partmethod;	/* how Citus distributes it (citus.h) */
+	AttrNumber	citus_distcol;	/* its distribution column (hash), or 0 */
 	Oid			nspoid;
 	char	   *nspname;
 	char	   *relname;

@@ -3,7 +3,7 @@
  * citus.c
  *	  What rowclone knows of Citus, when it is installed.
  *
- * Owns: the lookup of a table's distribution method in Citus's catalog
+ * Owns: the lookup of a table's distribution method and column in Citus's catalog
  * (pg_dist_partition in pg_catalog, read with a catalog scan: no SQL, so
  * no search_path reaches it), whether this server is a worker
  * (pg_dist_local_group) and what it cannot do there, and the settings a clone runs with under
@@ -22,6 +22,8 @@
 #include "access/table.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
+#include "nodes/primnodes.h"
+#include "nodes/readfuncs.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -31,28 +33,34 @@
 #include "citus.h"
 
 /*
- * The partmethod of relid in pg_dist_partition ('h' hash, 'n' reference,
- * ...), or RC_CITUS_LOCAL when Citus is not installed or does not know the
- * table.
+ * How Citus distributes relid, from pg_dist_partition in pg_catalog: its
+ * partmethod ('h' hash, 'n' reference, ...; RC_CITUS_LOCAL when Citus is
+ * not installed or does not know the table) and, for a hash-distributed
+ * table, the distribution column (partkey holds it as a Var node), else
+ * InvalidAttrNumber.
  */
-char
-rowclone_citus_partmethod(Oid relid)
+void
+rowclone_citus_table(Oid relid, char *partmethod, AttrNumber *distcol)
 {
 	Oid			catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
 	AttrNumber	relid_att;
 	AttrNumber	method_att;
+	AttrNumber	key_att;
 	Relation	rel;
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tup;
-	char		method = RC_CITUS_LOCAL;
 
+	*partmethod = RC_CITUS_LOCAL;
+	*distcol = InvalidAttrNumber;
 	if (!OidIsValid(catalog))
-		return RC_CITUS_LOCAL;
+		return;
 	relid_att = get_attnum(catalog, "logicalrelid");
 	method_att = get_attnum(catalog, "partmethod");
-	if (relid_att == InvalidAttrNumber || method_att == InvalidAttrNumber)
-		return RC_CITUS_LOCAL;
+	key_att = get_attnum(catalog, "partkey");
+	if (relid_att == InvalidAttrNumber || method_att == InvalidAttrNumber ||
+		key_att == InvalidAttrNumber)
+		return;
 	rel = table_open(catalog, AccessShareLock);
 	ScanKeyInit(&key, relid_att, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
@@ -63,11 +71,18 @@ rowclone_citus_partmethod(Oid relid)
 		Datum		d = heap_getattr(tup, method_att, RelationGetDescr(rel), &isnull);
 
 		if (!isnull)
-			method = DatumGetChar(d);
+			*partmethod = DatumGetChar(d);
+		d = heap_getattr(tup, key_att, RelationGetDescr(rel), &isnull);
+		if (!isnull && *partmethod == RC_CITUS_HASH)
+		{
+			Node	   *partkey = stringToNode(TextDatumGetCString(d));
+
+			if (IsA(partkey, Var))
+				*distcol = ((Var *) partkey)->varattno;
+		}
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return method;
 }
 
 /* Is this server a Citus worker (its pg_dist_local_group says a group > 0)? */

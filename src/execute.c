@@ -155,14 +155,20 @@ column_array(RowcloneRowSet *rs, int col, int from, int to)
 }
 
 static int
-run(CloneState *st, SPIPlanPtr plan, Datum *values, int expected)
+run_with_nulls(CloneState *st, SPIPlanPtr plan, Datum *values, const char *nulls, int expected)
 {
-	int			rc = SPI_execute_snapshot(plan, values, NULL, st->snapshot,
+	int			rc = SPI_execute_snapshot(plan, values, nulls, st->snapshot,
 										  InvalidSnapshot, false, true, 0);
 
 	if (rc < 0 || (expected != 0 && rc != expected))
 		elog(ERROR, "rowclone: unexpected SPI result %s", SPI_result_code_string(rc));
 	return rc;
+}
+
+static int
+run(CloneState *st, SPIPlanPtr plan, Datum *values, int expected)
+{
+	return run_with_nulls(st, plan, values, NULL, expected);
 }
 
 static void add_rows_from_result(CloneState *st, int node, int depth);
@@ -380,8 +386,9 @@ closure(CloneState *st, Datum *root_key_arrays)
 }
 
 /*
- * Typed values of overrides that set key columns, one query: noverride_slots
- * values, or with fan-out that many per copy (copy c's at c * nslots).
+ * Typed values of the overrides, one query, when keys are made of them or
+ * an INSERT takes them as parameters: noverride_slots values, or with
+ * fan-out that many per copy (copy c's at c * nslots).
  */
 static void
 read_key_overrides(CloneState *st)
@@ -400,6 +407,9 @@ read_key_overrides(CloneState *st)
 		for (int j = 0; j < g->nodes[i].npk; j++)
 			if (g->nodes[i].key_source[j] == RC_KEY_OVERRIDE)
 				any = true;
+	for (int i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].override_params != NIL)
+			any = true;
 	if (!any)
 		return;
 	initStringInfo(&sql);
@@ -864,6 +874,7 @@ write_copies(CloneState *st)
 		int			i = g->order[o];
 		RowcloneNode *node = &g->nodes[i];
 		Datum	   *params;
+		char	   *nulls;
 		int			n = 0;
 		uint64		inserted;
 		ListCell   *lc;
@@ -871,6 +882,9 @@ write_copies(CloneState *st)
 		if (!node->untracked && st->rows[i]->nrows == 0)
 			continue;
 		params = palloc(sizeof(Datum) * Max(node->insert_nparams, 1));
+		nulls = palloc(Max(node->insert_nparams, 1) + 1);
+		memset(nulls, ' ', Max(node->insert_nparams, 1));
+		nulls[Max(node->insert_nparams, 1)] = '\0';
 		st->current = i;
 		rowclone_progress_table_start(&st->progress, node->relid);
 		if (!node->untracked)
@@ -879,6 +893,12 @@ write_copies(CloneState *st)
 			params[n++] = Int32GetDatum(st->copies);
 		if (node->insert_takes_source_flags)
 			params[n++] = source_flags(st, i);
+		foreach(lc, node->override_params)
+		{
+			if (st->override_nulls[lfirst_int(lc)])
+				nulls[n] = 'n';
+			params[n++] = st->override_values[lfirst_int(lc)];
+		}
 		if (node->insert_takes_overrides)
 			params[n++] = st->overrides;
 		n = remap_params(st, node, params, n);
@@ -911,13 +931,14 @@ write_copies(CloneState *st)
 			snprintf(workmem, sizeof(workmem), "%d", maintenance_work_mem);
 			(void) set_config_option("work_mem", workmem, PGC_USERSET, PGC_S_SESSION,
 									 GUC_ACTION_SAVE, true, 0, false);
-			run(st, node->insert_plan, params, SPI_OK_INSERT);
+			run_with_nulls(st, node->insert_plan, params, nulls, SPI_OK_INSERT);
 			AtEOXact_GUC(false, save_nestlevel);
 		}
 		else
-			run(st, node->insert_plan, params,
-				node->insert_checks_keys ? SPI_OK_SELECT : SPI_OK_INSERT);
+			run_with_nulls(st, node->insert_plan, params, nulls,
+						   node->insert_checks_keys ? SPI_OK_SELECT : SPI_OK_INSERT);
 		pfree(params);
+		pfree(nulls);
 		inserted = SPI_processed;
 		if (node->insert_checks_keys)
 		{

@@ -61,9 +61,12 @@ typedef struct GraphBuild
 	RowcloneOption *overrides;
 	RowcloneOption *resets;
 	bool		describe_only;	/* clone_plan: report problems, raise nothing */
+	bool		tenant_kept;	/* no copy of a Citus hash-distributed table
+								 * changes its distribution column */
 } GraphBuild;
 
 static bool override_is_source_only(GraphBuild *b, int slot);
+static int	remap_of_column(RowcloneNode *node, AttrNumber attnum);
 
 static int
 node_index(GraphBuild *b, Oid relid)
@@ -674,6 +677,9 @@ mark_untracked(GraphBuild *b)
 		for (int r = 0; r < node->nremaps; r++)
 			if (node->remaps[r].deferred)
 				leaf = false;	/* fixed up by key afterwards */
+		/* on Citus, keys made in C: an INSERT that draws them is not pushed down */
+		if (b->tables[i]->citus_partmethod != RC_CITUS_LOCAL)
+			leaf = false;
 		node->untracked = node->npk == 0 || leaf;
 	}
 }
@@ -863,6 +869,72 @@ append_filter(StringInfo buf, RowcloneTable *table)
 		appendStringInfo(buf, " AND %s", filter);
 }
 
+/*
+ * On a Citus hash-distributed table, a statement whose rows are matched
+ * against arrays of values ($first.. for attnums) that include the
+ * distribution column also says "s.<column> = ANY(that array)": implied by
+ * the match, but a condition Citus prunes shards by, so a clone inside one
+ * tenant runs each statement on that tenant's shard alone.
+ */
+static void
+append_tenant_filter(StringInfo buf, RowcloneTable *table, const AttrNumber *attnums, int n,
+					 int first)
+{
+	if (table->citus_distcol == InvalidAttrNumber)
+		return;
+	for (int k = 0; k < n; k++)
+		if (attnums[k] == table->citus_distcol)
+		{
+			appendStringInfo(buf, " AND s.%s OPERATOR(pg_catalog.=) ANY ($%d)",
+							 quote_identifier(rowclone_column_by_attnum(table, attnums[k])->name),
+							 first + k);
+			return;
+		}
+}
+
+/*
+ * Does every copy keep its source row's tenant: no Citus hash-distributed
+ * table of the clone gets a value for its distribution column other than
+ * the source's or (a reference) the referenced copy's?  Then the copies'
+ * distribution columns are written as the source rows' (s.<column>), which
+ * is what lets Citus run an INSERT ... SELECT on the shard it reads.
+ */
+static bool
+tenant_kept(GraphBuild *b)
+{
+	for (int i = 0; i < b->nnodes; i++)
+	{
+		RowcloneTable *table = b->tables[i];
+		RowcloneColumn *col;
+		RowcloneValueRule rule;
+
+		if (table->citus_distcol == InvalidAttrNumber)
+			continue;
+		col = rowclone_column_by_attnum(table, table->citus_distcol);
+		if (col->pk_position >= 0)
+		{
+			RowcloneKeySource src = b->nodes[i].key_source[col->pk_position];
+
+			if (src != RC_KEY_COPY && src != RC_KEY_MAP)
+				return false;
+			continue;
+		}
+		rule = rowclone_value_rule(table, col, override_slot_of(b, col) >= 0, is_reset(b, col),
+								   remap_of_column(&b->nodes[i], col->attnum) >= 0);
+		if (rule != RC_RULE_COPY && rule != RC_RULE_REFERENCE)
+			return false;
+	}
+	return true;
+}
+
+/* Is col the distribution column of its table, which every copy keeps? */
+static bool
+is_kept_tenant_column(GraphBuild *b, RowcloneTable *table, RowcloneColumn *col)
+{
+	return b->tenant_kept && table->citus_distcol != InvalidAttrNumber &&
+		col->attnum == table->citus_distcol;
+}
+
 /* SELECT fetched columns FROM unnest(keys) JOIN ONLY t s ON s.pk = k */
 static void
 prepare_seed(GraphBuild *b, int i)
@@ -877,6 +949,7 @@ prepare_seed(GraphBuild *b, int i)
 	append_unnest(&sql, 1, node->npk, node->pk_types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	rowclone_sql_key_match(&sql, table, "s", numbered_refs("f.k", node->npk), node->pk_types);
+	append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1);
 	node->seed_plan = prepare_custom(sql.data, node->npk,
 									 array_arg_types(node->npk, node->pk_types, 1));
 }
@@ -924,6 +997,7 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
 	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
+	append_tenant_filter(&sql, child, fk->conkey, fk->nkeys, 1);
 	append_filter(&sql, child);
 	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
 }
@@ -1310,6 +1384,19 @@ warn_unique_copies(RowcloneNode *node, RowcloneTable *table, bool *copied_as_is)
 	}
 }
 
+/* Position of slot in a list of override slots. */
+static int
+slot_position(List *slots, int slot)
+{
+	ListCell   *lc;
+
+	foreach(lc, slots)
+		if (lfirst_int(lc) == slot)
+			return foreach_current_index(lc);
+	elog(ERROR, "rowclone: override slot %d is not a parameter", slot);
+	return -1;
+}
+
 /*
  * INSERT INTO t (pk..., cols...) SELECT m.n..., exprs FROM t's key map m
  * JOIN ONLY t s ON s.pk = m.o [CROSS JOIN overrides] [LEFT JOIN key maps of
@@ -1331,7 +1418,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	StringInfoData joins;
 	StringInfoData sql;
 	Oid		   *argtypes;
-	int			maxargs = KEYMAP_NARGS(node->npk) + 1;
+	int			maxargs = KEYMAP_NARGS(node->npk) + 1 + table->ncolumns;
 	int			nargs = 0;
 	bool		overriding = false;
 	List	   *slots = NIL;
@@ -1393,6 +1480,25 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	if (node->insert_takes_source_flags)
 		argtypes[nargs++] = BOOLARRAYOID;
 	ov_param = nargs + 1;
+	/*
+	 * The set shape takes the overrides as typed parameters, one per column
+	 * (read from the object once per call, execute.c's read_overrides): an
+	 * INSERT with no function call in FROM, which Citus can run on a shard;
+	 * the one-row shape and fan-out read the object in the INSERT.
+	 */
+	if (node->insert_takes_overrides && !b->g->one_row && b->req->fanout == 0)
+	{
+		node->insert_takes_overrides = false;
+		for (int c = 0; c < table->ncolumns; c++)
+			if ((table->columns[c].pk_position < 0 || keys_in_insert) &&
+				override_slot_of(b, &table->columns[c]) >= 0)
+			{
+				int			slot = override_slot_of(b, &table->columns[c]);
+
+				node->override_params = lappend_int(node->override_params, slot);
+				argtypes[nargs++] = b->g->override_types[slot];
+			}
+	}
 	if (node->insert_takes_overrides)
 		argtypes[nargs++] = JSONBOID;
 
@@ -1411,7 +1517,9 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		{
 			RowcloneKeySource src = node->key_source[col->pk_position];
 
-			expr = psprintf("m.n%d", col->pk_position);
+			expr = is_kept_tenant_column(b, table, col) ?
+				psprintf("s.%s", quote_identifier(col->name)) :
+				psprintf("m.n%d", col->pk_position);
 			if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 				overriding = true;
 			if (src == RC_KEY_COPY)
@@ -1443,18 +1551,25 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 					node->fresh_columns = lappend(node->fresh_columns, col->name);
 					break;
 				case RC_RULE_OVERRIDE:
-					expr = psprintf("o.\"%d\"", slot);
+					if (node->override_params != NIL)
+						expr = psprintf("$%d", ov_param + slot_position(node->override_params, slot));
+					else
+					{
+						expr = psprintf("o.\"%d\"", slot);
+						slots = lappend_int(slots, slot);
+					}
 					if (override_is_source_only(b, slot))
 						expr = psprintf("CASE WHEN m.src THEN %s ELSE %s END", expr,
 										source_only_other_rows(b, i, col, r, argtypes,
 															   &nargs, &joins));
-					slots = lappend_int(slots, slot);
 					if (col->identity == ATTRIBUTE_IDENTITY_ALWAYS)
 						overriding = true;
 					node->fresh_columns = lappend(node->fresh_columns, col->name);
 					break;
 				case RC_RULE_REFERENCE:
-					if (!node->remaps[r].deferred)
+					if (is_kept_tenant_column(b, table, col))
+						expr = psprintf("s.%s", quote_identifier(col->name));
+					else if (!node->remaps[r].deferred)
 						expr = remapped_column(b, i, r, col, argtypes, &nargs, &joins);
 					else
 					{
@@ -1548,6 +1663,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 							  node->insert_takes_source_flags);
 		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
+		append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1);
 	}
 	else
 		appendStringInfo(&sql, "%s%s AS s CROSS JOIN pg_catalog.generate_series(1, $1) AS m(c)",
@@ -1715,7 +1831,8 @@ rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp, bool prepare
 	root = rowclone_table_get(req->relid);
 	rowclone_check_cloneable(root);
 	/* one row, no cascade: at most one source row per table */
-	b.g->one_row = keyp != NULL && !req->set_mode && !citus_self_reference(root);
+	b.g->one_row = keyp != NULL && !req->set_mode && !citus_self_reference(root) &&
+		root->citus_partmethod != RC_CITUS_HASH;
 	discover(&b, root);
 	/* a Citus reference table written after distributed tables were read */
 	for (int i = 0; i < b.nnodes; i++)
@@ -1728,6 +1845,7 @@ rowclone_graph_build(RowcloneRequest *req, RowcloneKeyParams *keyp, bool prepare
 	for (int i = 0; i < b.nnodes; i++)
 		plan_keys_and_remaps(&b, i);
 	order_inserts(&b);
+	b.tenant_kept = tenant_kept(&b);
 	mark_untracked(&b);
 	if (b.g->one_row)
 		plan_one_row(&b);

@@ -123,7 +123,9 @@ typedef struct RowcloneNode
 	SPIPlanPtr	seed_plan;		/* fetched columns of rows, by key arrays */
 	SPIPlanPtr	insert_plan;
 	int			insert_nparams;
-	bool		insert_takes_overrides;
+	bool		insert_takes_overrides;	/* the overrides object */
+	List	   *override_params;	/* or (set shape) typed values: their
+									 * override slots (int), in order */
 	bool		insert_takes_source_flags;	/* the source table, with overrides
 											 * of the source rows' copies only:
 											 * a bool per key map row */
