@@ -214,11 +214,68 @@ fetch_batch(Portal portal)
 	return false;
 }
 
-/* Run a closure or seed query and add the rows it returns to node, at depth. */
-static void
-fetch_rows(CloneState *st, SPIPlanPtr plan, Datum *values, int node, int depth)
+/* Few enough distinct tenants to list; more, and the whole array is passed. */
+#define MAX_TENANT_VALUES 64
+
+/*
+ * The tenant parameter of a statement on a Citus hash-distributed table
+ * (graph.c's append_tenant_filter): the distinct values of the array it
+ * filters by, told apart by their bytes (an equal value twice does no
+ * harm), or the array itself when it holds more than MAX_TENANT_VALUES.
+ */
+static Datum
+tenant_values(Datum array)
 {
-	Portal		portal = open_cursor(plan, values, st->snapshot);
+	ArrayType  *arr = DatumGetArrayTypeP(array);
+	Oid			type = ARR_ELEMTYPE(arr);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	Datum		distinct[MAX_TENANT_VALUES];
+	bool		distinct_nulls[MAX_TENANT_VALUES] = {0};
+	int			ndistinct = 0;
+
+	get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, type, typlen, typbyval, typalign, &elems, &nulls, &n);
+	for (int e = 0; e < n; e++)
+	{
+		bool		seen = false;
+
+		if (nulls[e])
+			continue;			/* matches no row */
+		for (int d = ndistinct - 1; d >= 0 && !seen; d--)
+			seen = datum_image_eq(elems[e], distinct[d], typbyval, typlen);
+		if (seen)
+			continue;
+		if (ndistinct == MAX_TENANT_VALUES)
+			return array;
+		distinct[ndistinct++] = elems[e];
+	}
+	return make_array(distinct, distinct_nulls, ndistinct, type);
+}
+
+/*
+ * Run a closure or seed query and add the rows it returns to node, at
+ * depth; with its tenant parameter after nvalues values, when tenant_from.
+ */
+static void
+fetch_rows(CloneState *st, SPIPlanPtr plan, Datum *values, int nvalues, int tenant_from,
+		   int node, int depth)
+{
+	Datum		all[INDEX_MAX_KEYS + 1];
+	Portal		portal;
+
+	if (tenant_from > 0)
+	{
+		Assert(nvalues <= INDEX_MAX_KEYS);
+		memcpy(all, values, sizeof(Datum) * nvalues);
+		all[nvalues] = tenant_values(values[tenant_from - 1]);
+		values = all;
+	}
+	portal = open_cursor(plan, values, st->snapshot);
 
 	while (fetch_batch(portal))
 		add_rows_from_result(st, node, depth);
@@ -228,7 +285,9 @@ fetch_rows(CloneState *st, SPIPlanPtr plan, Datum *values, int node, int depth)
 static void
 seed(CloneState *st, int node, Datum *key_arrays, int depth)
 {
-	fetch_rows(st, st->g->nodes[node].seed_plan, key_arrays, node, depth);
+	RowcloneNode *n = &st->g->nodes[node];
+
+	fetch_rows(st, n->seed_plan, key_arrays, n->npk, n->seed_tenant_from, node, depth);
 }
 
 /* The is-a parents of rows [from, to) of a node are copied too, at the same depth. */
@@ -314,7 +373,7 @@ fetch_chain(CloneState *st, RowcloneEdge *edge, int to)
 		arrays[k] = column_array(rs, edge->parent_fetch_col[k], 0, to);
 	for (int j = 0; j < npk; j++)
 		arrays[edge->nkeys + j] = column_array(rs, j, 0, to);
-	fetch_rows(st, edge->chain_plan, arrays, 0, DEPTH_IN_RESULT);
+	fetch_rows(st, edge->chain_plan, arrays, edge->nkeys + npk, 0, 0, DEPTH_IN_RESULT);
 	for (int k = 0; k < edge->nkeys + npk; k++)
 		pfree(DatumGetPointer(arrays[k]));
 	pfree(arrays);
@@ -371,7 +430,8 @@ closure(CloneState *st, Datum *root_key_arrays)
 				for (int k = 0; k < edge->nkeys; k++)
 					arrays[k] = column_array(rs, edge->parent_fetch_col[k], from, to);
 				/* the set may have grown: re-read rs after adding */
-				fetch_rows(st, edge->closure_plan, arrays, edge->child, depth + 1);
+				fetch_rows(st, edge->closure_plan, arrays, edge->nkeys, edge->closure_tenant_from,
+						   edge->child, depth + 1);
 				for (int k = 0; k < edge->nkeys; k++)
 					pfree(DatumGetPointer(arrays[k]));
 				rs = st->rows[i];
@@ -915,6 +975,8 @@ write_copies(CloneState *st)
 			for (int k = 0; k < edge->nkeys; k++)
 				params[n++] = column_array(parent, edge->parent_fetch_col[k], 0, upto);
 		}
+		if (node->insert_tenant_from > 0)
+			params[n++] = tenant_values(params[node->insert_tenant_from - 1]);
 		if (n != node->insert_nparams)
 			elog(ERROR, "rowclone: %d of %d parameters of the INSERT of \"%s\" made",
 				 n, node->insert_nparams, node->display_name);

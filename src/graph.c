@@ -872,24 +872,40 @@ append_filter(StringInfo buf, RowcloneTable *table)
 /*
  * On a Citus hash-distributed table, a statement whose rows are matched
  * against arrays of values ($first.. for attnums) that include the
- * distribution column also says "s.<column> = ANY(that array)": implied by
+ * distribution column also says "s.<column> = ANY($param)", $param being
+ * the distinct values of that array (execute.c's tenant_values): implied by
  * the match, but a condition Citus prunes shards by, so a clone inside one
- * tenant runs each statement on that tenant's shard alone.
+ * tenant runs each statement on that tenant's shard alone (and Citus need
+ * not hash every element of a large array to find that out).  Returns the
+ * number of the array parameter $param is made of, or 0 (no filter).
  */
-static void
+static int
 append_tenant_filter(StringInfo buf, RowcloneTable *table, const AttrNumber *attnums, int n,
-					 int first)
+					 int first, int param)
 {
 	if (table->citus_distcol == InvalidAttrNumber)
-		return;
+		return 0;
 	for (int k = 0; k < n; k++)
 		if (attnums[k] == table->citus_distcol)
 		{
 			appendStringInfo(buf, " AND s.%s OPERATOR(pg_catalog.=) ANY ($%d)",
 							 quote_identifier(rowclone_column_by_attnum(table, attnums[k])->name),
-							 first + k);
-			return;
+							 param);
+			return first + k;
 		}
+	return 0;
+}
+
+/* Argument types with room for a tenant parameter after n of them. */
+static Oid *
+with_tenant_arg(Oid *args, int n, int from)
+{
+	Oid		   *all = palloc(sizeof(Oid) * (n + 1));
+
+	memcpy(all, args, sizeof(Oid) * n);
+	if (from > 0)
+		all[n] = args[from - 1];
+	return all;
 }
 
 /*
@@ -949,9 +965,11 @@ prepare_seed(GraphBuild *b, int i)
 	append_unnest(&sql, 1, node->npk, node->pk_types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	rowclone_sql_key_match(&sql, table, "s", numbered_refs("f.k", node->npk), node->pk_types);
-	append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1);
-	node->seed_plan = prepare_custom(sql.data, node->npk,
-									 array_arg_types(node->npk, node->pk_types, 1));
+	node->seed_tenant_from = append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1,
+												  node->npk + 1);
+	node->seed_plan = prepare_custom(sql.data, node->npk + (node->seed_tenant_from > 0),
+									 with_tenant_arg(array_arg_types(node->npk, node->pk_types, 1),
+													 node->npk, node->seed_tenant_from));
 }
 
 /*
@@ -997,9 +1015,12 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
 	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
-	append_tenant_filter(&sql, child, fk->conkey, fk->nkeys, 1);
+	edge->closure_tenant_from = append_tenant_filter(&sql, child, fk->conkey, fk->nkeys, 1,
+													 fk->nkeys + 1);
 	append_filter(&sql, child);
-	edge->closure_plan = prepare_custom(sql.data, fk->nkeys, array_arg_types(fk->nkeys, types, 1));
+	edge->closure_plan = prepare_custom(sql.data, fk->nkeys + (edge->closure_tenant_from > 0),
+										with_tenant_arg(array_arg_types(fk->nkeys, types, 1),
+														fk->nkeys, edge->closure_tenant_from));
 }
 
 /*
@@ -1418,7 +1439,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	StringInfoData joins;
 	StringInfoData sql;
 	Oid		   *argtypes;
-	int			maxargs = KEYMAP_NARGS(node->npk) + 1 + table->ncolumns;
+	int			maxargs = KEYMAP_NARGS(node->npk) + 2 + table->ncolumns;
 	int			nargs = 0;
 	bool		overriding = false;
 	List	   *slots = NIL;
@@ -1663,7 +1684,14 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 							  node->insert_takes_source_flags);
 		appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
-		append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1);
+		/* the last parameter */
+		node->insert_tenant_from = append_tenant_filter(&sql, table, node->pk_attnums, node->npk,
+														1, nargs + 1);
+		if (node->insert_tenant_from > 0)
+		{
+			argtypes[nargs++] = argtypes[node->insert_tenant_from - 1];
+			node->insert_nparams = nargs;
+		}
 	}
 	else
 		appendStringInfo(&sql, "%s%s AS s CROSS JOIN pg_catalog.generate_series(1, $1) AS m(c)",

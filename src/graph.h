@@ -85,6 +85,9 @@ typedef struct RowcloneEdge
 	char	   *conname;
 	int			nkeys;
 	int			parent_fetch_col[INDEX_MAX_KEYS];	/* referenced values */
+	int			closure_tenant_from;	/* its last parameter: the distinct
+										 * values of this one (graph.c's
+										 * append_tenant_filter), or 0 */
 	SPIPlanPtr	closure_plan;	/* $ = arrays of referenced values;
 								 * returns the child's fetched columns
 								 * (NULL: an untracked child, or a chain) */
@@ -121,7 +124,9 @@ typedef struct RowcloneNode
 	int			nremaps;
 	RowcloneRemap *remaps;
 	SPIPlanPtr	seed_plan;		/* fetched columns of rows, by key arrays */
+	int			seed_tenant_from;	/* as RowcloneEdge.closure_tenant_from */
 	SPIPlanPtr	insert_plan;
+	int			insert_tenant_from; /* the same, for the INSERT */
 	int			insert_nparams;
 	bool		insert_takes_overrides;	/* the overrides object */
 	List	   *override_params;	/* or (set shape) typed values: their
