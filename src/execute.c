@@ -451,7 +451,7 @@ closure(CloneState *st, Datum *root_key_arrays)
  * fan-out that many per copy (copy c's at c * nslots).
  */
 static void
-read_key_overrides(CloneState *st)
+read_overrides(CloneState *st)
 {
 	RowcloneGraph *g = st->g;
 	int			nslots = Max(g->noverride_slots, 1);
@@ -604,7 +604,7 @@ make_keys(CloneState *st)
 	EState	   *estate = CreateExecutorState();
 	ExprContext *econtext = GetPerTupleExprContext(estate);
 
-	read_key_overrides(st);
+	read_overrides(st);
 	for (int o = 0; o < g->nnodes; o++)
 	{
 		int			i = g->order[o];

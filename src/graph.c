@@ -871,7 +871,7 @@ append_filter(StringInfo buf, RowcloneTable *table)
 
 /*
  * On a Citus hash-distributed table, a statement whose rows are matched
- * against arrays of values ($first.. for attnums) that include the
+ * against arrays of values ($1.. for attnums) that include the
  * distribution column also says "s.<column> = ANY($param)", $param being
  * the distinct values of that array (execute.c's tenant_values): implied by
  * the match, but a condition Citus prunes shards by, so a clone inside one
@@ -881,7 +881,7 @@ append_filter(StringInfo buf, RowcloneTable *table)
  */
 static int
 append_tenant_filter(StringInfo buf, RowcloneTable *table, const AttrNumber *attnums, int n,
-					 int first, int param)
+					 int param)
 {
 	if (table->citus_distcol == InvalidAttrNumber)
 		return 0;
@@ -891,7 +891,7 @@ append_tenant_filter(StringInfo buf, RowcloneTable *table, const AttrNumber *att
 			appendStringInfo(buf, " AND s.%s OPERATOR(pg_catalog.=) ANY ($%d)",
 							 quote_identifier(rowclone_column_by_attnum(table, attnums[k])->name),
 							 param);
-			return first + k;
+			return 1 + k;
 		}
 	return 0;
 }
@@ -965,7 +965,7 @@ prepare_seed(GraphBuild *b, int i)
 	append_unnest(&sql, 1, node->npk, node->pk_types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(table), table->sql_name);
 	rowclone_sql_key_match(&sql, table, "s", numbered_refs("f.k", node->npk), node->pk_types);
-	node->seed_tenant_from = append_tenant_filter(&sql, table, node->pk_attnums, node->npk, 1,
+	node->seed_tenant_from = append_tenant_filter(&sql, table, node->pk_attnums, node->npk,
 												  node->npk + 1);
 	node->seed_plan = prepare_custom(sql.data, node->npk + (node->seed_tenant_from > 0),
 									 with_tenant_arg(array_arg_types(node->npk, node->pk_types, 1),
@@ -1015,7 +1015,7 @@ prepare_edge(GraphBuild *b, RowcloneEdge *edge, RowcloneForeignKey *fk)
 	append_unnest(&sql, 1, fk->nkeys, types, "f", prefix, 1);
 	appendStringInfo(&sql, " JOIN %s%s AS s ON ", rowclone_only(child), child->sql_name);
 	append_fk_match(&sql, child, fk, numbered_refs("f.k", fk->nkeys), types);
-	edge->closure_tenant_from = append_tenant_filter(&sql, child, fk->conkey, fk->nkeys, 1,
+	edge->closure_tenant_from = append_tenant_filter(&sql, child, fk->conkey, fk->nkeys,
 													 fk->nkeys + 1);
 	append_filter(&sql, child);
 	edge->closure_plan = prepare_custom(sql.data, fk->nkeys + (edge->closure_tenant_from > 0),
@@ -1443,6 +1443,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	int			nargs = 0;
 	bool		overriding = false;
 	List	   *slots = NIL;
+	List	   *taken_slots = NIL;	/* override slots of its columns */
 	ListCell   *lc;
 
 	StringInfoData incoming;
@@ -1493,8 +1494,10 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		if ((table->columns[c].pk_position < 0 || keys_in_insert) &&
 			override_slot_of(b, &table->columns[c]) >= 0)
 		{
-			node->insert_takes_overrides = true;
-			if (override_is_source_only(b, override_slot_of(b, &table->columns[c])))
+			int			slot = override_slot_of(b, &table->columns[c]);
+
+			taken_slots = lappend_int(taken_slots, slot);
+			if (override_is_source_only(b, slot))
 				node->insert_takes_source_flags = true;
 		}
 	/* which rows of the key map are source rows: a bool array after it */
@@ -1507,21 +1510,17 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 	 * INSERT with no function call in FROM, which Citus can run on a shard;
 	 * the one-row shape and fan-out read the object in the INSERT.
 	 */
-	if (node->insert_takes_overrides && !b->g->one_row && b->req->fanout == 0)
+	if (!b->g->one_row && b->req->fanout == 0)
 	{
-		node->insert_takes_overrides = false;
-		for (int c = 0; c < table->ncolumns; c++)
-			if ((table->columns[c].pk_position < 0 || keys_in_insert) &&
-				override_slot_of(b, &table->columns[c]) >= 0)
-			{
-				int			slot = override_slot_of(b, &table->columns[c]);
-
-				node->override_params = lappend_int(node->override_params, slot);
-				argtypes[nargs++] = b->g->override_types[slot];
-			}
+		node->override_params = taken_slots;
+		foreach(lc, taken_slots)
+			argtypes[nargs++] = b->g->override_types[lfirst_int(lc)];
 	}
-	if (node->insert_takes_overrides)
+	else if (taken_slots != NIL)
+	{
+		node->insert_takes_overrides = true;
 		argtypes[nargs++] = JSONBOID;
+	}
 
 	for (int c = 0; c < table->ncolumns; c++)
 	{
@@ -1686,7 +1685,7 @@ plan_insert(GraphBuild *b, int i, bool prepare)
 		rowclone_sql_key_match(&sql, table, "s", numbered_refs("m.o", node->npk), node->pk_types);
 		/* the last parameter */
 		node->insert_tenant_from = append_tenant_filter(&sql, table, node->pk_attnums, node->npk,
-														1, nargs + 1);
+														nargs + 1);
 		if (node->insert_tenant_from > 0)
 		{
 			argtypes[nargs++] = argtypes[node->insert_tenant_from - 1];
